@@ -1,0 +1,81 @@
+"""augman as a library: the functions the command-line tool calls.
+
+They never print or exit: data problems come back as values (a :class:`Report`),
+run problems as :class:`augman.errors.AugmanError` exceptions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from augman.checks import LineChecker
+from augman.errors import UsageError
+from augman.findings import FindingCollector, Report, SourceSummary
+from augman.sources import Source, open_source
+
+MAX_ATTRIBUTE_NAMES = 16
+MAX_ATTRIBUTE_NAME_LENGTH = 256
+
+Watch = Callable[[Source], AbstractContextManager[Any]]
+
+
+def check_attribute_names(attrs: Sequence[str]) -> tuple[str, ...]:
+    """Apply SageMaker's limits on AttributeNames; raise :class:`UsageError` if broken."""
+    names = tuple(attrs)
+    if not names:
+        raise UsageError("AttributeNames is empty", "name at least one attribute, e.g. --attrs source-ref")
+    if len(names) > MAX_ATTRIBUTE_NAMES:
+        raise UsageError(
+            f"AttributeNames has {len(names)} names; SageMaker allows at most {MAX_ATTRIBUTE_NAMES}"
+        )
+    for name in names:
+        if not name or len(name) > MAX_ATTRIBUTE_NAME_LENGTH:
+            raise UsageError(
+                f"attribute name {name[:40]!r} is {len(name)} characters long; "
+                f"SageMaker allows 1 to {MAX_ATTRIBUTE_NAME_LENGTH}"
+            )
+    return names
+
+
+def validate(
+    manifests: Sequence[str],
+    *,
+    attrs: Sequence[str] | None = None,
+    max_findings: int = 0,
+    s3_client: Callable[[], Any] | None = None,
+    watch: Watch | None = None,
+) -> Report:
+    """Check every line of each manifest; return all findings in a :class:`Report`.
+
+    ``manifests`` are paths, ``-`` for stdin, or ``s3://bucket/key``; gzip is
+    detected by its magic bytes. ``attrs`` is the channel's AttributeNames, in
+    order. ``max_findings`` keeps only the first N findings (0: all), while the
+    report's counts still count every one. ``watch`` is entered around the
+    reading of each source (the CLI shows a progress bar with it).
+    """
+    names = check_attribute_names(attrs) if attrs is not None else None
+    collector = FindingCollector(max_findings)
+    summaries = []
+    for spec in manifests:
+        with open_source(spec, s3_client) as source, _watching(watch, source):
+            lines = scan(source, collector.add, names)
+            summaries.append(SourceSummary(source.name, lines, source.bytes_read()))
+    collector.kept.sort(key=lambda f: (manifests.index(f.source) if f.source in manifests else 0, f.line or 0))
+    return collector.report(tuple(summaries))
+
+
+def scan(source: Source, emit: Callable[..., None], attrs: Sequence[str] | None) -> int:
+    """Run every line and file rule over ``source``; return the number of lines."""
+    checker = LineChecker(source.name, emit, attrs)
+    check = checker.check
+    for line_no, line in enumerate(source.stream, 1):
+        check(line_no, line)
+    checker.finish()
+    return checker.lines
+
+
+def _watching(watch: Watch | None, source: Source) -> AbstractContextManager[Any]:
+    return watch(source) if watch else contextlib.nullcontext()

@@ -1,0 +1,297 @@
+"""Per-line and per-file rules: each manifest line becomes its top-level object or findings.
+
+The hot path decodes only the top level of each line (``msgspec`` with values left
+raw), then checks what is cheap to check on raw bytes. Work that depends only on
+which keys a line has (missing attributes, their order, which keys are ``-ref``) is
+done once per distinct key set ("shape") and cached. A line the fast path refuses is
+diagnosed exactly by :mod:`augman.jsonline`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import msgspec
+import orjson
+
+from augman import jsonline, names
+from augman.findings import Finding, Severity
+from augman.rules import RULES
+from augman.s3uri import MAX_URI_LENGTH, S3Uri, S3UriError
+
+Top = Mapping[str, msgspec.Raw]
+Emit = Callable[[Finding], None]
+
+MAX_SHAPES = 10_000  # distinct key sets remembered; beyond this, coverage is not tracked
+LINES_PER_SHAPE = 10  # line numbers remembered per key set, for AM203 messages
+_EMPTY_VALUES = {b"null", b'""', b"[]", b"{}"}
+_decode = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode
+_DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
+
+
+@dataclass
+class Shape:
+    """What follows from a line's key set alone, computed once per distinct set."""
+
+    missing: tuple[tuple[str, str], ...]  # (attribute, message)
+    order: str | None
+    refs: tuple[str, ...]
+    selected: tuple[str, ...]
+    count: int = 0
+    lines: list[int] = field(default_factory=list)
+
+
+class LineChecker:
+    """Checks the lines of one manifest, in order, sending findings to ``emit``.
+
+    ``attrs`` is AttributeNames (None: no attribute rules but AM203 coverage).
+    ``check`` returns the line's top-level object (values raw) or None when the
+    line is not a usable JSON object.
+    """
+
+    def __init__(self, source: str, emit: Emit, attrs: Sequence[str] | None = None) -> None:
+        self.source = source
+        self.emit = emit
+        self.attrs = tuple(attrs) if attrs else None
+        self.lines = 0
+        self.objects = 0
+        self.crlf_lines = 0
+        self.first_crlf: int | None = None
+        self.last_line = b""
+        self.shapes: dict[tuple[str, ...], Shape] = {}
+        self.shapes_complete = True
+        self._good_buckets: set[str] = set()
+        self._quoted: dict[str, bytes] = {}
+
+    # -- one line ----------------------------------------------------------------
+
+    def check(self, line_no: int, line: bytes) -> Top | None:
+        """Check one physical line (with its line ending); return its object or None."""
+        self.lines = line_no
+        self.last_line = line
+        if line.endswith(b"\r\n"):
+            self._crlf(line_no)
+        try:
+            top = _decode(line)
+        except _DECODE_ERRORS:
+            top = self._diagnose(line_no, line)
+            if top is None:
+                return None
+        else:
+            if not line.isascii() and self._bad_utf8(line_no, line):
+                return None
+            if (b"\\ud" in line or b"\\uD" in line) and self._bad_surrogate(line_no, line):
+                return None
+        self.objects += 1
+        if len(line) - _compact_length(top) >= 5:
+            self._check_duplicates(line_no, line, top)
+        shape = self._shape(line_no, top)
+        for attr, message in shape.missing:
+            self._emit(line_no, None, "AM201", message, attr)
+        if shape.order:
+            self._emit(line_no, None, "AM202", shape.order)
+        for attr in shape.selected:
+            raw = top[attr]
+            if len(raw) <= 4 and bytes(raw) in _EMPTY_VALUES:
+                self._emit(line_no, None, "AM204", f"{attr} is {bytes(raw).decode()}", attr)
+        for attr in shape.refs:
+            self._check_ref(line_no, attr, top[attr])
+        return top
+
+    def _emit(
+        self,
+        line: int | None,
+        column: int | None,
+        code: str,
+        message: str,
+        attribute: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        rule = RULES[code]
+        self.emit(
+            Finding(
+                self.source, line, column, code, severity or rule.severity, message,
+                rule.hint, attribute,
+            )  # fmt: skip
+        )
+
+    def _crlf(self, line_no: int) -> None:
+        self.crlf_lines += 1
+        if self.first_crlf is None:
+            self.first_crlf = line_no
+
+    # -- JSON-level problems --------------------------------------------------------
+
+    def _diagnose(self, line_no: int, line: bytes) -> Top | None:
+        body = jsonline.body_of(line)
+        if line_no == 1 and body.startswith(jsonline.BOM):
+            self._emit(1, 1, "AM105", "the file starts with a UTF-8 byte order mark (EF BB BF)")
+            body = body[len(jsonline.BOM) :]
+        result = jsonline.diagnose(body, final_without_newline=not line.endswith(b"\n"))
+        if isinstance(result, jsonline.LineProblem):
+            self._emit(line_no, result.column, result.code, result.message)
+            return None
+        if not isinstance(result, dict):
+            kind = type(result).__name__.replace("NoneType", "null")
+            self._emit(line_no, 1, "AM102", f"the line is a JSON {_json_type(kind)}, not an object")
+            return None
+        try:
+            return _decode(body)
+        except _DECODE_ERRORS:
+            # Valid for orjson but beyond what msgspec nests: keep the values as raw JSON.
+            self._emit(line_no, None, "AM111", "JSON nests too deeply for some parsers")
+            return {key: msgspec.Raw(orjson.dumps(value)) for key, value in result.items()}
+
+    def _bad_utf8(self, line_no: int, line: bytes) -> bool:
+        problem = jsonline.utf8_problem(jsonline.body_of(line))
+        if problem:
+            self._emit(line_no, problem.column, problem.code, problem.message)
+        return problem is not None
+
+    def _bad_surrogate(self, line_no: int, line: bytes) -> bool:
+        try:
+            orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            self._emit(line_no, exc.colno, "AM106", f"unpaired UTF-16 surrogate escape ({exc.msg})")
+            return True
+        return False
+
+    def _check_duplicates(self, line_no: int, line: bytes, top: Top) -> None:
+        if b"\\" not in line and all(line.count(self._quote(key)) == 1 for key in top):
+            return  # every key occurs once in the line: no key can be repeated
+        for key, differ in jsonline.duplicate_keys(jsonline.body_of(line)):
+            if differ:
+                message = f"key {key!r} appears more than once with different values"
+                self._emit(line_no, None, "AM112", message, key)
+            else:
+                message = f"key {key!r} appears more than once (same value)"
+                self._emit(line_no, None, "AM112", message, key, Severity.warning)
+
+    def _quote(self, key: str) -> bytes:
+        quoted = self._quoted.get(key)
+        if quoted is None:
+            quoted = self._quoted[key] = b'"' + key.encode() + b'"'
+        return quoted
+
+    # -- attributes ---------------------------------------------------------------------
+
+    def _shape(self, line_no: int, top: Top) -> Shape:
+        keys = tuple(top)
+        shape = self.shapes.get(keys)
+        if shape is None:
+            shape = _make_shape(keys, self.attrs)
+            if len(self.shapes) < MAX_SHAPES:
+                self.shapes[keys] = shape
+            else:
+                self.shapes_complete = False
+        shape.count += 1
+        if len(shape.lines) < LINES_PER_SHAPE:
+            shape.lines.append(line_no)
+        return shape
+
+    # -- -ref values ---------------------------------------------------------------------
+
+    def _check_ref(self, line_no: int, attr: str, raw: msgspec.Raw) -> None:
+        data = bytes(raw)
+        if data[:1] != b'"':
+            kind = _json_type(type(orjson.loads(data)).__name__)
+            message = f"{attr} is a JSON {kind}, not an S3 URI string"
+            self._emit(line_no, None, "AM301", message, attr)
+            return
+        text = orjson.loads(data) if b"\\" in data else data[1:-1].decode("utf-8", "replace")
+        if self._fast_uri_ok(text):
+            return
+        try:
+            uri = S3Uri.parse(text)
+        except S3UriError as exc:
+            self._emit(line_no, None, exc.code, f"{attr}: {exc}", attr)
+            return
+        self._good_buckets.add(uri.bucket)
+
+    def _fast_uri_ok(self, text: str) -> bool:
+        slash = text.find("/", 5)
+        return (
+            text.startswith("s3://")
+            and slash > 5
+            and len(text) <= MAX_URI_LENGTH
+            and not text.endswith("/")
+            and text[5:slash] in self._good_buckets
+        )
+
+    # -- the whole file -------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Emit the findings about the whole file; call once after the last line."""
+        if self.lines == 0:
+            self._emit(None, None, "AM114", "the manifest has no lines")
+            return
+        if self.last_line and not self.last_line.endswith(b"\n"):
+            if jsonline.body_of(self.last_line).strip() and not self._last_was_truncated():
+                self._emit(self.lines, None, "AM110", "the last line has no newline at its end")
+        if self.crlf_lines:
+            message = f"{self.crlf_lines} of {self.lines} lines end in CRLF (first: line {self.first_crlf})"
+            self._emit(self.first_crlf, None, "AM113", message)
+        if self.attrs is None and self.shapes_complete:
+            for finding in coverage_findings(self.source, self.shapes, self.objects):
+                self.emit(finding)
+
+    def _last_was_truncated(self) -> bool:
+        try:
+            orjson.loads(self.last_line)
+        except orjson.JSONDecodeError:
+            return True
+        return False
+
+
+def _compact_length(top: Top) -> int:
+    """The length of ``top`` written compactly: a lower bound on any line that decodes to it.
+
+    A repeated key adds at least five bytes (``,"":0``), so a line shorter than
+    this plus five cannot repeat a key.
+    """
+    return 1 + sum(map(len, top)) + sum(map(len, top.values())) + 4 * len(top)
+
+
+def _make_shape(keys: tuple[str, ...], attrs: tuple[str, ...] | None) -> Shape:
+    refs = tuple(key for key in keys if key.endswith("-ref"))
+    if attrs is None:
+        return Shape((), None, refs, ())
+    present = set(keys)
+    missing = tuple((attr, names.missing_message(attr, keys)) for attr in attrs if attr not in present)
+    positions = [keys.index(attr) for attr in attrs if attr in present]
+    order = None
+    if positions != sorted(positions):
+        written = ", ".join(sorted((a for a in attrs if a in present), key=keys.index))
+        order = f"keys appear as {written}; AttributeNames lists {', '.join(attrs)}"
+    selected = tuple(attr for attr in attrs if attr in present)
+    return Shape(missing, order, refs, selected)
+
+
+def coverage_findings(source: str, shapes: Mapping[tuple[str, ...], Shape], objects: int) -> list[Finding]:
+    """AM203: attributes present on at least 90% of the object lines but not all."""
+    present: dict[str, int] = {}
+    for keys, shape in shapes.items():
+        for key in keys:
+            present[key] = present.get(key, 0) + shape.count
+    rule = RULES["AM203"]
+    findings = []
+    for key, count in present.items():
+        if count == objects or count < 0.9 * objects:
+            continue
+        lacking = sorted(n for keys, s in shapes.items() if key not in keys for n in s.lines)
+        shown = ", ".join(map(str, lacking[:LINES_PER_SHAPE]))
+        more = objects - count - min(len(lacking), LINES_PER_SHAPE)
+        tail = f" and {more} more" if more > 0 else ""
+        message = f"{key} is missing on {objects - count} of {objects} lines (lines {shown}{tail})"
+        findings.append(
+            Finding(source, lacking[0], None, "AM203", rule.severity, message, rule.hint, key)
+        )
+    return findings
+
+
+def _json_type(python_type: str) -> str:
+    return {
+        "dict": "object", "list": "array", "str": "string", "int": "number",
+        "float": "number", "bool": "boolean", "NoneType": "null", "null": "null",
+    }.get(python_type, python_type)  # fmt: skip
