@@ -26,7 +26,9 @@ def check_attribute_names(attrs: Sequence[str]) -> tuple[str, ...]:
     """Apply SageMaker's limits on AttributeNames; raise :class:`UsageError` if broken."""
     names = tuple(attrs)
     if not names:
-        raise UsageError("AttributeNames is empty", "name at least one attribute, e.g. --attrs source-ref")
+        raise UsageError(
+            "AttributeNames is empty", "name at least one attribute, e.g. --attrs source-ref"
+        )
     if len(names) > MAX_ATTRIBUTE_NAMES:
         raise UsageError(
             f"AttributeNames has {len(names)} names; SageMaker allows at most {MAX_ATTRIBUTE_NAMES}"
@@ -63,7 +65,9 @@ def validate(
         with open_source(spec, s3_client) as source, _watching(watch, source):
             lines = scan(source, collector.add, names)
             summaries.append(SourceSummary(source.name, lines, source.bytes_read()))
-    collector.kept.sort(key=lambda f: (manifests.index(f.source) if f.source in manifests else 0, f.line or 0))
+    collector.kept.sort(
+        key=lambda f: (manifests.index(f.source) if f.source in manifests else 0, f.line or 0)
+    )
     return collector.report(tuple(summaries))
 
 

@@ -72,6 +72,7 @@ class LineChecker:
         self.last_line = line
         if line.endswith(b"\r\n"):
             self._crlf(line_no)
+        top: Top | None
         try:
             top = _decode(line)
         except _DECODE_ERRORS:
@@ -86,7 +87,10 @@ class LineChecker:
         self.objects += 1
         if len(line) - _compact_length(top) >= 5:
             self._check_duplicates(line_no, line, top)
-        shape = self._shape(line_no, top)
+        self._check_attributes(line_no, top, self._shape(line_no, top))
+        return top
+
+    def _check_attributes(self, line_no: int, top: Top, shape: Shape) -> None:
         for attr, message in shape.missing:
             self._emit(line_no, None, "AM201", message, attr)
         if shape.order:
@@ -97,7 +101,6 @@ class LineChecker:
                 self._emit(line_no, None, "AM204", f"{attr} is {bytes(raw).decode()}", attr)
         for attr in shape.refs:
             self._check_ref(line_no, attr, top[attr])
-        return top
 
     def _emit(
         self,
@@ -109,12 +112,8 @@ class LineChecker:
         severity: Severity | None = None,
     ) -> None:
         rule = RULES[code]
-        self.emit(
-            Finding(
-                self.source, line, column, code, severity or rule.severity, message,
-                rule.hint, attribute,
-            )  # fmt: skip
-        )
+        severity = severity or rule.severity
+        self.emit(Finding(self.source, line, column, code, severity, message, rule.hint, attribute))
 
     def _crlf(self, line_no: int) -> None:
         self.crlf_lines += 1
@@ -226,9 +225,9 @@ class LineChecker:
         if self.lines == 0:
             self._emit(None, None, "AM114", "the manifest has no lines")
             return
-        if self.last_line and not self.last_line.endswith(b"\n"):
-            if jsonline.body_of(self.last_line).strip() and not self._last_was_truncated():
-                self._emit(self.lines, None, "AM110", "the last line has no newline at its end")
+        last = self.last_line
+        if not last.endswith(b"\n") and last.strip() and not self._last_was_truncated():
+            self._emit(self.lines, None, "AM110", "the last line has no newline at its end")
         if self.crlf_lines:
             message = f"{self.crlf_lines} of {self.lines} lines end in CRLF (first: line {self.first_crlf})"
             self._emit(self.first_crlf, None, "AM113", message)
@@ -258,7 +257,9 @@ def _make_shape(keys: tuple[str, ...], attrs: tuple[str, ...] | None) -> Shape:
     if attrs is None:
         return Shape((), None, refs, ())
     present = set(keys)
-    missing = tuple((attr, names.missing_message(attr, keys)) for attr in attrs if attr not in present)
+    missing = tuple(
+        (attr, names.missing_message(attr, keys)) for attr in attrs if attr not in present
+    )
     positions = [keys.index(attr) for attr in attrs if attr in present]
     order = None
     if positions != sorted(positions):
@@ -268,7 +269,9 @@ def _make_shape(keys: tuple[str, ...], attrs: tuple[str, ...] | None) -> Shape:
     return Shape(missing, order, refs, selected)
 
 
-def coverage_findings(source: str, shapes: Mapping[tuple[str, ...], Shape], objects: int) -> list[Finding]:
+def coverage_findings(
+    source: str, shapes: Mapping[tuple[str, ...], Shape], objects: int
+) -> list[Finding]:
     """AM203: attributes present on at least 90% of the object lines but not all."""
     present: dict[str, int] = {}
     for keys, shape in shapes.items():

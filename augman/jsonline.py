@@ -75,7 +75,9 @@ def _classify(body: bytes, exc: orjson.JSONDecodeError, truncated: bool) -> Line
         token = rest.split(",")[0].split("}")[0].split("]")[0].strip()
         return LineProblem("AM107", f"{token} is not a JSON value", column)
     if "after document" in reason:
-        return LineProblem("AM108", f"unexpected content after the JSON value: {rest[:20]!r}", column)
+        return LineProblem(
+            "AM108", f"unexpected content after the JSON value: {rest[:20]!r}", column
+        )
     if truncated and ("end of data" in reason or "EOF" in reason):
         return LineProblem(
             "AM109", "the last line ends in the middle of a JSON value and has no newline", column

@@ -22,7 +22,9 @@ def suggest(name: str, candidates: Sequence[str]) -> str | None:
     for candidate in candidates:
         if _abbreviates(wanted, _normal(candidate)) or _abbreviates(_normal(candidate), wanted):
             return candidate
-    close = difflib.get_close_matches(name.lower(), [c.lower() for c in candidates], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(
+        name.lower(), [c.lower() for c in candidates], n=1, cutoff=0.6
+    )
     if close:
         return next(c for c in candidates if c.lower() == close[0])
     return None

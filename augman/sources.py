@@ -176,7 +176,9 @@ def _threaded(name: str, reader: Any) -> Iterator[IO[bytes]]:
             chunks.get_nowait()  # unblock a pump waiting on a full queue
 
 
-def _put(chunks: queue.Queue[bytes | BaseException], item: bytes | BaseException, stop: threading.Event) -> None:
+def _put(
+    chunks: queue.Queue[bytes | BaseException], item: bytes | BaseException, stop: threading.Event
+) -> None:
     while not stop.is_set():
         try:
             chunks.put(item, timeout=0.1)

@@ -1,0 +1,20 @@
+"""The ``augman`` command line: one module per command, all on one Typer app."""
+
+from __future__ import annotations
+
+import sys
+
+from augman.cli import validate as _validate  # noqa: F401  (registers its commands)
+from augman.cli._app import EXIT_BROKEN_PIPE, app, silence_stdout
+
+
+def main() -> None:
+    """Entry point of the ``augman`` console script."""
+    try:
+        app(prog_name="augman")
+    except BrokenPipeError:
+        silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,127 @@
+"""The Typer app and what every command shares: consoles, the error boundary, options.
+
+Only the ``augman.cli`` package imports typer. Commands parse options, call one
+``augman.api`` function, hand the result to a reporter or sink, and pick the exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from augman.errors import AugmanError, UsageError
+from augman.sources import Source
+
+app = typer.Typer(
+    name="augman",
+    help="Validate, reshape, inspect and stream SageMaker augmented manifest files.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # credentials can be in scope
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+
+def stdout_console() -> Console:
+    """The console for the product of a command (reports, tables)."""
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    """The console for people: errors, warnings, progress."""
+    return Console(file=sys.stderr, highlight=False, stderr=True)
+
+
+@contextlib.contextmanager
+def error_boundary() -> Iterator[None]:
+    """Turn run problems into a message on stderr and an exit code, never a traceback."""
+    try:
+        yield
+    except AugmanError as exc:
+        fail(exc.message, exc.hint, exc.exit_code)
+    except KeyboardInterrupt:
+        stderr_console().print("augman: interrupted", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+
+
+def fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> None:
+    """Print ``augman: error: message`` (and the hint) on stderr and exit with ``code``."""
+    console = stderr_console()
+    console.print(f"augman: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    if hint:
+        console.print(f"  hint: {hint}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def silence_stdout() -> None:
+    """After a closed stdout (``| head``), point fd 1 at /dev/null so the exit flush is quiet.
+
+    This is what the Python ``signal`` documentation recommends instead of
+    restoring SIGPIPE's default action.
+    """
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def parse_attrs(text: str | None) -> list[str] | None:
+    """``--attrs a,b`` as a list, in order; ``None`` when not given."""
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",")]
+    if any(not name for name in names):
+        raise UsageError(
+            f"--attrs {text!r} has an empty name",
+            "write names separated by commas: --attrs source-ref,class",
+        )
+    return names
+
+
+@contextlib.contextmanager
+def progress_for(source: Source) -> Iterator[None]:
+    """A transient progress bar on stderr while ``source`` is read, on a terminal only."""
+    if not sys.stderr.isatty() or os.environ.get("AUGMAN_NO_PROGRESS"):
+        yield
+        return
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        console=stderr_console(), transient=True,
+    )  # fmt: skip
+    task = progress.add_task(source.name, total=source.size)
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.2):
+            with contextlib.suppress(Exception):  # a closed file at the very end
+                progress.update(task, completed=source.bytes_read())
+
+    thread = threading.Thread(target=poll, daemon=True)
+    with progress:
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
+
+
+def s3_options_help() -> dict[str, Any]:
+    """Shared help texts for the S3 connection options."""
+    return {
+        "endpoint_url": "S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS, or AWS_ENDPOINT_URL).",
+        "region": "AWS region for S3 requests (default: the AWS configuration).",
+        "profile": "AWS profile from ~/.aws/config (default: AWS_PROFILE or the default profile).",
+    }

@@ -1,0 +1,124 @@
+"""`augman validate` and `augman rules`."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from augman import api, s3
+from augman.cli._app import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    app,
+    error_boundary,
+    fail,
+    parse_attrs,
+    progress_for,
+    s3_options_help,
+    stdout_console,
+)  # fmt: skip
+from augman.findings import Severity
+from augman.reporters import REPORTERS
+from augman.rules import RULES
+
+HELP = s3_options_help()
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+
+
+@app.command()
+def validate(
+    manifests: list[str] = typer.Argument(
+        ...,
+        metavar="MANIFEST...",
+        help="Manifest paths, - for stdin, or s3://bucket/key (.gz detected).",
+    ),
+    attrs: str | None = typer.Option(
+        None, "--attrs", "-a", help="AttributeNames, comma-separated, in order: source-ref,class."
+    ),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that exits 1."),
+    max_findings: int = typer.Option(
+        1000, "--max-findings", min=0, help="Show at most N findings (0: all); all are counted."
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Text format: findings only, no hints or summary."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to a file instead of stdout."
+    ),
+    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
+    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
+    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+) -> None:
+    """Check every line of one or more manifests and report every problem.
+
+    Exit 0 when nothing at or above --fail-on was found, 1 when something was,
+    2 when the check could not run.
+
+    Example: augman validate train.manifest --attrs source-ref,class --format github
+    """
+    with error_boundary():
+        report = api.validate(
+            manifests,
+            attrs=parse_attrs(attrs),
+            max_findings=max_findings,
+            s3_client=s3.client_factory(endpoint_url, region, profile),
+            watch=progress_for,
+        )
+        console = stdout_console()
+        if output is not None:
+            try:
+                handle = output.open("w", encoding="utf-8")
+            except OSError as exc:
+                fail(f"{output}: cannot write the report: {exc.strerror}")
+            console = type(console)(file=handle, highlight=False, soft_wrap=False, width=100)
+        REPORTERS[fmt.value](console, quiet=quiet).emit(report)
+        if output is not None:
+            console.file.close()
+    raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
+
+
+@app.command()
+def rules(
+    code: str | None = typer.Argument(None, help="A rule code (AM301) or name (ref-not-s3-uri)."),
+) -> None:
+    """List every rule, or explain one with a bad and a good example.
+
+    Example: augman rules AM301
+    """
+    console = stdout_console()
+    if code is None:
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("code", "name", "severity", "what it finds"):
+            table.add_column(column)
+        for rule in RULES.values():
+            table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
+        console.print(table)
+        return
+    found = RULES.get(code.upper()) or next((r for r in RULES.values() if r.name == code), None)
+    if found is None:
+        fail(f"no rule {code!r}", "`augman rules` lists them all")
+        return
+    rule = found
+    console.print(Text(f"{rule.code} {rule.name} ({rule.severity.value})", style="bold"))
+    console.print(rule.summary, markup=False)
+    console.print(Text(f"\nhint: {rule.hint}"))
+    if rule.attrs:
+        console.print(Text(f"\nwith --attrs {','.join(rule.attrs)}"))
+    console.print(Text("\nbad:  ", style="red") + Text(rule.bad))
+    console.print(Text("good: ", style="green") + Text(rule.good))
