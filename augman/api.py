@@ -75,10 +75,11 @@ def scan(source: Source, emit: Callable[..., None], attrs: Sequence[str] | None)
     """Run every line and file rule over ``source``; return the number of lines."""
     checker = LineChecker(source.name, emit, attrs)
     check = checker.check
+    line_no, line = 0, b""
     for line_no, line in enumerate(source.stream, 1):
         check(line_no, line)
-    checker.finish()
-    return checker.lines
+    checker.finish(line_no, line)
+    return line_no
 
 
 def _watching(watch: Watch | None, source: Source) -> AbstractContextManager[Any]:

@@ -40,6 +40,11 @@ class Shape:
     selected: tuple[str, ...]
     count: int = 0
     lines: list[int] = field(default_factory=list)
+    compact_length: int = 0  # of the keys: see _compact_length
+    has_checks: bool = False
+
+    def __post_init__(self) -> None:
+        self.has_checks = bool(self.missing or self.order or self.selected or self.refs)
 
 
 class LineChecker:
@@ -61,15 +66,16 @@ class LineChecker:
         self.last_line = b""
         self.shapes: dict[tuple[str, ...], Shape] = {}
         self.shapes_complete = True
-        self._good_buckets: set[str] = set()
+        self._good_prefix = b'"s3://"'  # matches no URI until a bucket is known good
         self._quoted: dict[str, bytes] = {}
 
     # -- one line ----------------------------------------------------------------
 
     def check(self, line_no: int, line: bytes) -> Top | None:
-        """Check one physical line (with its line ending); return its object or None."""
-        self.lines = line_no
-        self.last_line = line
+        """Check one physical line (with its line ending); return its object or None.
+
+        Lines must come in order; :meth:`finish` needs the last one.
+        """
         if line.endswith(b"\r\n"):
             self._crlf(line_no)
         top: Top | None
@@ -82,12 +88,18 @@ class LineChecker:
         else:
             if not line.isascii() and self._bad_utf8(line_no, line):
                 return None
-            if (b"\\ud" in line or b"\\uD" in line) and self._bad_surrogate(line_no, line):
+            # memchr for a backslash first: most lines have no escapes at all
+            if b"\\" in line and self._bad_surrogate(line_no, line):
                 return None
         self.objects += 1
-        if len(line) - _compact_length(top) >= 5:
+        shape = self.shapes.get(tuple(top)) or self._new_shape(tuple(top))
+        shape.count += 1
+        if shape.count <= LINES_PER_SHAPE:
+            shape.lines.append(line_no)
+        if len(line) - shape.compact_length - sum(map(len, top.values())) >= 5:
             self._check_duplicates(line_no, line, top)
-        self._check_attributes(line_no, top, self._shape(line_no, top))
+        if shape.has_checks:
+            self._check_attributes(line_no, top, shape)
         return top
 
     def _check_attributes(self, line_no: int, top: Top, shape: Shape) -> None:
@@ -138,9 +150,10 @@ class LineChecker:
         try:
             return _decode(body)
         except _DECODE_ERRORS:
-            # Valid for orjson but beyond what msgspec nests: keep the values as raw JSON.
-            self._emit(line_no, None, "AM111", "JSON nests too deeply for some parsers")
-            return {key: msgspec.Raw(orjson.dumps(value)) for key, value in result.items()}
+            # orjson took it but it nests beyond what other parsers (msgspec) accept
+            too_deep = jsonline.too_deep()
+            self._emit(line_no, too_deep.column, too_deep.code, too_deep.message)
+            return None
 
     def _bad_utf8(self, line_no: int, line: bytes) -> bool:
         problem = jsonline.utf8_problem(jsonline.body_of(line))
@@ -149,6 +162,8 @@ class LineChecker:
         return problem is not None
 
     def _bad_surrogate(self, line_no: int, line: bytes) -> bool:
+        if b"\\ud" not in line and b"\\uD" not in line:
+            return False
         try:
             orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -175,53 +190,44 @@ class LineChecker:
 
     # -- attributes ---------------------------------------------------------------------
 
-    def _shape(self, line_no: int, top: Top) -> Shape:
-        keys = tuple(top)
-        shape = self.shapes.get(keys)
-        if shape is None:
-            shape = _make_shape(keys, self.attrs)
-            if len(self.shapes) < MAX_SHAPES:
-                self.shapes[keys] = shape
-            else:
-                self.shapes_complete = False
-        shape.count += 1
-        if len(shape.lines) < LINES_PER_SHAPE:
-            shape.lines.append(line_no)
+    def _new_shape(self, keys: tuple[str, ...]) -> Shape:
+        shape = _make_shape(keys, self.attrs)
+        shape.compact_length = _compact_length(keys)
+        if len(self.shapes) < MAX_SHAPES:
+            self.shapes[keys] = shape
+        else:
+            self.shapes_complete = False
         return shape
 
     # -- -ref values ---------------------------------------------------------------------
 
     def _check_ref(self, line_no: int, attr: str, raw: msgspec.Raw) -> None:
         data = bytes(raw)
+        if (  # the common case, on bytes: '"s3://<the last good bucket>/<key not ending in />"'
+            data.startswith(self._good_prefix)
+            and data[-2] != 0x2F
+            and len(self._good_prefix) < len(data) - 1 <= MAX_URI_LENGTH + 1
+            and b"\\" not in data
+        ):
+            return
         if data[:1] != b'"':
             kind = _json_type(type(orjson.loads(data)).__name__)
             message = f"{attr} is a JSON {kind}, not an S3 URI string"
             self._emit(line_no, None, "AM301", message, attr)
             return
         text = orjson.loads(data) if b"\\" in data else data[1:-1].decode("utf-8", "replace")
-        if self._fast_uri_ok(text):
-            return
         try:
             uri = S3Uri.parse(text)
         except S3UriError as exc:
             self._emit(line_no, None, exc.code, f"{attr}: {exc}", attr)
             return
-        self._good_buckets.add(uri.bucket)
-
-    def _fast_uri_ok(self, text: str) -> bool:
-        slash = text.find("/", 5)
-        return (
-            text.startswith("s3://")
-            and slash > 5
-            and len(text) <= MAX_URI_LENGTH
-            and not text.endswith("/")
-            and text[5:slash] in self._good_buckets
-        )
+        self._good_prefix = b'"s3://' + uri.bucket.encode() + b"/"
 
     # -- the whole file -------------------------------------------------------------------
 
-    def finish(self) -> None:
-        """Emit the findings about the whole file; call once after the last line."""
+    def finish(self, lines: int, last_line: bytes) -> None:
+        """Emit the findings about the whole file, given its line count and last line."""
+        self.lines, self.last_line = lines, last_line
         if self.lines == 0:
             self._emit(None, None, "AM114", "the manifest has no lines")
             return
@@ -243,13 +249,14 @@ class LineChecker:
         return False
 
 
-def _compact_length(top: Top) -> int:
-    """The length of ``top`` written compactly: a lower bound on any line that decodes to it.
+def _compact_length(keys: tuple[str, ...]) -> int:
+    """The length of an object with these keys written compactly, less its values' lengths.
 
-    A repeated key adds at least five bytes (``,"":0``), so a line shorter than
-    this plus five cannot repeat a key.
+    With the values' raw lengths added, a lower bound on any line that decodes to
+    the object: a repeated key adds at least five bytes (``,"":0``), so a line
+    shorter than that bound plus five cannot repeat a key.
     """
-    return 1 + sum(map(len, top)) + sum(map(len, top.values())) + 4 * len(top)
+    return 1 + sum(map(len, keys)) + 4 * len(keys)
 
 
 def _make_shape(keys: tuple[str, ...], attrs: tuple[str, ...] | None) -> Shape:
