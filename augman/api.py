@@ -15,6 +15,7 @@ from augman.checks import LineChecker
 from augman.errors import UsageError
 from augman.findings import FindingCollector, Report, SourceSummary
 from augman.sources import Source, open_source
+from augman.statistics import Stats, collect
 
 MAX_ATTRIBUTE_NAMES = 16
 MAX_ATTRIBUTE_NAME_LENGTH = 256
@@ -80,6 +81,26 @@ def scan(source: Source, emit: Callable[..., None], attrs: Sequence[str] | None)
         check(line_no, line)
     checker.finish(line_no, line)
     return line_no
+
+
+def stats(
+    manifest: str,
+    *,
+    attrs: Sequence[str] | None = None,
+    s3_client: Callable[[], Any] | None = None,
+    watch: Watch | None = None,
+) -> Stats:
+    """Read a manifest once and return its :class:`~augman.statistics.Stats`.
+
+    Attribute coverage and JSON types, Ground Truth labels (found by
+    ``<label>-metadata.type``), ``-ref`` buckets, folders, extensions and repeated
+    URIs, invalid lines, and ``samples``: the lines a built-in algorithm would
+    count with AttributeNames ``attrs``. ``manifest`` is a path, ``-`` or
+    ``s3://bucket/key`` (gzip detected); ``watch`` as in :func:`validate`.
+    """
+    names = check_attribute_names(attrs) if attrs is not None else None
+    with open_source(manifest, s3_client) as source, _watching(watch, source):
+        return collect(source, names)
 
 
 def _watching(watch: Watch | None, source: Source) -> AbstractContextManager[Any]:
