@@ -55,8 +55,11 @@ class LineChecker:
     line is not a usable JSON object.
     """
 
-    def __init__(self, source: str, emit: Emit, attrs: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, source: str, emit: Emit, attrs: Sequence[str] | None = None, at_start: bool = True
+    ) -> None:
         self.source = source
+        self.bom_line = 1 if at_start else 0  # only a file's first line can carry a BOM
         self.emit = emit
         self.attrs = tuple(attrs) if attrs else None
         self.lines = 0
@@ -136,7 +139,7 @@ class LineChecker:
 
     def _diagnose(self, line_no: int, line: bytes) -> Top | None:
         body = jsonline.body_of(line)
-        if line_no == 1 and body.startswith(jsonline.BOM):
+        if line_no == self.bom_line and body.startswith(jsonline.BOM):
             self._emit(1, 1, "AM105", "the file starts with a UTF-8 byte order mark (EF BB BF)")
             body = body[len(jsonline.BOM) :]
         result = jsonline.diagnose(body, final_without_newline=not line.endswith(b"\n"))
@@ -229,7 +232,7 @@ class LineChecker:
         """Emit the findings about the whole file, given its line count and last line."""
         self.lines, self.last_line = lines, last_line
         if self.lines == 0:
-            self._emit(None, None, "AM114", "the manifest has no lines")
+            self._emit(None, None, "AM114", "the manifest is empty (no lines)")
             return
         last = self.last_line
         if not last.endswith(b"\n") and last.strip() and not self._last_was_truncated():
