@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ def test_parallel_report_equals_serial(manifest: Path, attrs: Any) -> None:
 
 
 def test_line_numbers_continue_across_ranges(write_manifest: Any) -> None:
-    lines = ['{"source-ref":"s3://b-1/%d"}' % i if i % 7 else "[%d]" % i for i in range(200)]
+    lines = [f'{{"source-ref":"s3://b-1/{i}"}}' if i % 7 else f"[{i}]" for i in range(200)]
     path = write_manifest(*lines)
     report = augman.validate([str(path)], jobs=4)
     assert [f.line for f in report.findings] == [i + 1 for i in range(0, 200, 7)]
@@ -41,7 +42,7 @@ def test_ranges_cover_the_file_on_line_boundaries(write_manifest: Any) -> None:
     data = path.read_bytes()
     ranges = parallel.split_ranges(str(path), 7)
     assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
-    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
     assert all(data[start - 1 : start] == b"\n" for start, _ in ranges[1:])
 
 
