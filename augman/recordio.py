@@ -69,13 +69,21 @@ _FLAG_NAMES = {0: "0 (complete)", 1: "1 (begin)", 2: "2 (middle)", 3: "3 (end)"}
 class CorruptStream(DataError):
     """The bytes are not a valid RecordIO stream: torn (cut off) or corrupt at ``offset``."""
 
-    def __init__(self, offset: int, expected: str, found: str, hint: str | None = None) -> None:
+    def __init__(
+        self, offset: int, expected: str, found: str, hint: str | None = None, source: str = ""
+    ) -> None:
+        where = f"{source}: " if source else ""
         super().__init__(
-            f"corrupt RecordIO stream at byte {offset}: expected {expected}, found {found}", hint
+            f"{where}corrupt RecordIO stream at byte {offset}: expected {expected}, found {found}",
+            hint,
         )
         self.offset = offset
         self.expected = expected
         self.found = found
+
+    def in_source(self, source: str) -> CorruptStream:
+        """The same error, its message prefixed with the stream's name."""
+        return CorruptStream(self.offset, self.expected, self.found, self.hint, source)
 
 
 @dataclass(frozen=True)
@@ -220,5 +228,5 @@ def _torn(offset: int, begun: int | None, expected: str, got: int) -> CorruptStr
 def _bad_magic(offset: int, found: bytes) -> CorruptStream:
     hint = "the stream is corrupt, or a length before this point is wrong"
     if offset == 0:
-        hint = "this is not RecordIO; was it written without framing (--wrap none)?"
+        hint = "this is not RecordIO: a manifest, or a stream written with --wrap none?"
     return CorruptStream(offset, "the magic number 0a 23 d7 ce", found.hex(" "), hint)
