@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
@@ -38,7 +37,7 @@ class Join(str, enum.Enum):
 @app.command()
 def dump(
     stream: str = typer.Argument(
-        "-", metavar="[STREAM|-]", help="A RecordIO file, a FIFO, - for stdin, or s3://bucket/key."
+        "-", metavar="STREAM|-", help="A RecordIO file, a FIFO, - for stdin, or s3://bucket/key."
     ),
     attrs: str | None = typer.Option(
         None, "--attrs", "-a", help="AttributeNames the stream was written with: source-ref,class."
@@ -85,7 +84,7 @@ def dump(
 def write_json(rows: Iterable[DumpRow], names: Sequence[str] | None, out: TextIO) -> None:
     """JSON Lines, one object per record, each flushed as soon as it is known."""
     for row in rows:
-        fields = {k: v for k, v in asdict(row).items() if v is not None or k != "file"}
+        fields = {k: v for k, v in vars(row).items() if v is not None or k != "file"}
         out.write(orjson.dumps(fields).decode() + "\n")
         out.flush()
 
