@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     base = median_seconds(lambda: bare(path), args.repeat)
     print(f"  bare orjson loop        {base:7.3f} s  {size / base / 1e6:7.1f} MB/s")
     for name, run in (("augman.validate()", library), ("augman validate (CLI)", cli)):
-        took = median_seconds(lambda run=run: run(path, attrs), args.repeat)  # type: ignore[misc]
+        took = median_seconds(lambda run=run: run(path, attrs), args.repeat)
         print(
             f"  {name:<22}  {took:7.3f} s  {size / took / 1e6:7.1f} MB/s  ratio {base / took:.2f}"
         )
