@@ -40,7 +40,7 @@ class SeenIndex:
         return self._count
 
     def add(self, key: int, line: int) -> tuple[int, bool] | None:
-        """Add ``key`` seen on ``line``.
+        """Add ``key`` (taken modulo 2**64: ``hash()`` may be negative) seen on ``line``.
 
         Return None for a new key; for a key seen before, its first line and
         whether this is its first repeat (so callers can count distinct repeats).

@@ -109,8 +109,8 @@ class Stats:
     def counted(self) -> str:
         """What ``samples`` counts, in words."""
         if self.attrs:
-            return f"valid lines that have all of {', '.join(self.attrs)}"
-        return "all valid lines (no --attrs given: every line is counted as one sample)"
+            return f"JSON-object lines that have all of {', '.join(self.attrs)}"
+        return "every JSON-object line (no --attrs given, so no line lacks an attribute)"
 
 
 @dataclass(frozen=True)

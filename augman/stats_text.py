@@ -35,7 +35,7 @@ class TextStatsReporter:
         print_(Text(stats.source, style="bold underline"))
         print_(Padding(summary(stats), (0, 0, 0, 2), expand=False))
         print_(Text("\nAttributes", style="bold"))
-        print_(Padding(attribute_table(stats, self.console.width - 2), (0, 0, 0, 2), expand=False))
+        print_(Padding(attribute_table(stats), (0, 0, 0, 2), expand=False))
         for label in stats.labels.values():
             print_(Text(f"\n{label_heading(label)}", style="bold"))
             print_(
@@ -52,10 +52,9 @@ class TextStatsReporter:
 def summary(stats: Stats) -> RenderableType:
     lines = [
         Text(
-            f"{stats.lines:,} lines, {stats.bytes:,} bytes: {stats.valid_lines:,} valid, "
-            f"{stats.invalid_lines:,} invalid"
-        ),
-        samples_text(stats),
+            f"{plural(stats.lines, 'line')}, {plural(stats.bytes, 'byte')}: "
+            f"{stats.valid_lines:,} valid, {stats.invalid_lines:,} invalid"
+        )
     ]
     for bad in stats.invalid_examples:
         lines.append(Text(f"  line {bad.line}: {bad.code} {bad.message}", style="red"))
@@ -64,6 +63,7 @@ def summary(stats: Stats) -> RenderableType:
     if stats.findings:
         counts = ", ".join(f"{code} {n:,}" for code, n in stats.findings.items())
         lines.append(Text(f"findings: {counts} (augman validate lists them)"))
+    lines.append(samples_text(stats))
     return Group(*lines)
 
 
@@ -79,15 +79,16 @@ def samples_text(stats: Stats) -> Text:
 # -- attributes ---------------------------------------------------------------------------
 
 
-def attribute_table(stats: Stats, width: int) -> RenderableType:
+def attribute_table(stats: Stats) -> RenderableType:
     attributes = list(stats.attributes.values())
     if not attributes:
         return Text("no attributes (no valid lines)")
-    table = _table(("attribute", "lines", "coverage", "types"), width)
+    table = _table(("attribute", "lines", "missing", "coverage", "types"))
     for attribute in attributes[:ROWS]:
         table.add_row(
             attribute.name + (" (ref)" if attribute.ref else ""),
             f"{attribute.present:,}",
+            f"{stats.valid_lines - attribute.present:,}",
             _percent(attribute.present, stats.valid_lines),
             _types(attribute),
         )
@@ -110,7 +111,7 @@ def _types(attribute: AttributeStats) -> str:
 
 def label_heading(label: LabelStats) -> str:
     types = ", ".join(label.types.items)
-    return f"Label {label.attribute}: {types} ({label.kind}), {label.lines:,} lines"
+    return f"Label {label.attribute}: {types} ({label.kind}), {plural(label.lines, 'line')}"
 
 
 def label_section(label: LabelStats, width: int) -> RenderableType:
@@ -126,7 +127,8 @@ def label_section(label: LabelStats, width: int) -> RenderableType:
 
 
 def _label_facts(label: LabelStats) -> RenderableType:
-    lines = [Text(f"human-annotated: {_inline(label.human_annotated, label.lines)}")]
+    human = _inline(label.human_annotated, label.lines)
+    lines = [Text(f"human-annotated (no: automated labeling): {human}")]
     if label.jobs.items:
         lines.append(Text(f"jobs: {_inline(label.jobs, None)}"))
     if label.first_date:
@@ -134,8 +136,8 @@ def _label_facts(label: LabelStats) -> RenderableType:
     for name, n in label.counts.items():
         lines.append(Text(f"{name.replace('_', ' ')}: {n:,}"))
     if label.malformed:
-        shown = ", ".join(map(str, label.malformed_lines))
-        lines.append(Text(f"malformed labels: {label.malformed:,} (lines {shown})", style="red"))
+        shown = _line_list(label.malformed_lines, label.malformed)
+        lines.append(Text(f"malformed labels: {label.malformed:,} ({shown})", style="red"))
     return Group(*lines)
 
 
@@ -176,17 +178,17 @@ def repeats_text(ref: RefStats) -> RenderableType:
         return Text("repeated URIs: none (each URI is on one line)")
     lines = [
         Text(
-            f"repeated URIs: {ref.repeated_uris:,} URIs are on more than one line "
-            f"({ref.repeat_lines:,} lines repeat an earlier one): a train/validation leak risk",
+            f"repeated URIs: {plural(ref.repeated_uris, 'URI')} on more than one line "
+            f"({plural(ref.repeat_lines, 'line')} repeating an earlier one): "
+            "a train/validation leak risk",
             style="yellow",
         )
     ]
     for repeat in ref.repeats:
-        shown = ", ".join(map(str, repeat.lines))
-        more = ", ..." if repeat.count > len(repeat.lines) else ""
-        lines.append(Text(f"  {repeat.uri}: {repeat.count:,} lines ({shown}{more})"))
+        shown = _line_list(repeat.lines, repeat.count)
+        lines.append(Text(f"  {repeat.uri}: {plural(repeat.count, 'line')} ({shown})"))
     if ref.repeated_uris > len(ref.repeats):
-        lines.append(Text(f"  ... {ref.repeated_uris - len(ref.repeats):,} more URIs"))
+        lines.append(Text(f"  ... {plural(ref.repeated_uris - len(ref.repeats), 'more URI')}"))
     return Group(*lines)
 
 
@@ -249,12 +251,23 @@ def bar(count: int, peak: int, width: int) -> str:
     return "█" * full + _EIGHTHS[rest]
 
 
-def _table(columns: Sequence[str], width: int) -> Table:
+def _table(columns: Sequence[str]) -> Table:
     table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
     for column in columns:
-        table.add_column(column, justify="right" if column in ("lines", "coverage") else "left")
+        numeric = column in ("lines", "missing", "coverage")
+        table.add_column(column, justify="right" if numeric else "left", no_wrap=numeric)
     return table
 
 
 def _percent(part: int, whole: int | None) -> str:
     return f"{part / whole:.1%}" if whole else "-"
+
+
+def plural(n: int, word: str) -> str:
+    """``1 line``, ``2 lines``, ``1,000 lines``."""
+    return f"{n:,} {word}{'s' * (n != 1)}"
+
+
+def _line_list(lines: Sequence[int], count: int) -> str:
+    shown = ", ".join(map(str, lines))
+    return f"line{'s' * (len(lines) != 1)} {shown}{', ...' if count > len(lines) else ''}"
