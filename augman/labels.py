@@ -124,8 +124,12 @@ class LabelFold:
         self.counts[name] = self.counts.get(name, 0) + n
 
     def add_confidence(self, value: object) -> None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            self.confidence.add(float(value))
+        if type(value) is float or type(value) is int:  # not bool, not a string
+            self.confidence.add(value)
+
+    def add_confidences(self, values: list[object]) -> None:
+        numbers = [v for v in values if type(v) is float or type(v) is int]
+        self.confidence.add_many(numbers)  # type: ignore[arg-type]
 
     def freeze(self) -> LabelStats:
         types = self.types.freeze()
@@ -170,37 +174,31 @@ def _multi_label(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> None
     if not isinstance(ids, list):
         raise TypeError("a multi-label value is an array of class ids")
     names = _class_map(meta)
-    classes = [names.get(_text(i), _text(i)) for i in ids]
+    classes = [_class_name(names, i) for i in ids]
     confidences = meta.get("confidence-map")
     fold.histogram("labels_per_line", count_bins).add(len(classes))
-    for name in classes:
-        fold.classes.add(name)
+    fold.classes.add_many(classes)
     if isinstance(confidences, dict):
-        for confidence in confidences.values():
-            fold.add_confidence(confidence)
+        fold.add_confidences(list(confidences.values()))
 
 
 def _bounding_box(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> None:
     label = orjson.loads(value)
     names = _class_map(meta)
-    boxes = [
-        (names.get(_text(box["class_id"]), _text(box["class_id"])), box["width"] * box["height"])
-        for box in label["annotations"]
-    ]
+    boxes = label["annotations"]
+    classes = [_class_name(names, box["class_id"]) for box in boxes]
+    areas = [box["width"] * box["height"] for box in boxes]
     image_area = _image_area(label.get("image_size"))
     objects = meta.get("objects")
     fold.histogram("boxes_per_image", count_bins).add(len(boxes))
     fold.count("boxes", len(boxes))
-    areas = fold.histogram("box_area", area_bins)
-    for name, area in boxes:
-        fold.classes.add(name)
-        if image_area:
-            areas.add(area / image_area)
-    if not image_area and boxes:
+    fold.classes.add_many(classes)
+    if image_area:
+        fold.histogram("box_area", area_bins).add_many([area / image_area for area in areas])
+    elif boxes:
         fold.count("boxes_without_image_size", len(boxes))
     if isinstance(objects, list):
-        for obj in objects:
-            fold.add_confidence(obj.get("confidence") if isinstance(obj, dict) else None)
+        fold.add_confidences([obj.get("confidence") for obj in objects if isinstance(obj, dict)])
 
 
 def _segmentation(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> None:
@@ -221,10 +219,17 @@ READERS: dict[str, Callable[[LabelFold, bytes, Mapping[str, Any]], None]] = {
 }
 
 
-def _class_map(meta: Mapping[str, Any]) -> Mapping[str, str]:
+def _class_map(meta: Mapping[str, Any]) -> Mapping[str, Any]:
     # the 3D point-cloud example spells it class_map (spec 5.2); accept both
     names = meta.get("class-map", meta.get("class_map"))
-    return {str(k): _text(v) for k, v in names.items()} if isinstance(names, dict) else {}
+    return names if isinstance(names, dict) else {}
+
+
+def _class_name(names: Mapping[str, Any], class_id: object) -> str:
+    """The class-map name of ``class_id`` (keys are ids as strings), else the id itself."""
+    key = str(class_id) if type(class_id) is int else _text(class_id)
+    name = names.get(key, key)
+    return name if type(name) is str else _text(name)
 
 
 def _image_area(size: object) -> float:

@@ -65,6 +65,7 @@ class RefFold:
         self.repeated_uris = 0
         self.repeat_lines = 0
         self.repeats: dict[str, list[int]] = {}  # uri -> [count, first lines...]
+        self._folder, self._bucket = "", ""  # the last folder seen, and its bucket
 
     def add(self, line_no: int, raw: msgspec.Raw) -> None:
         data = bytes(raw)
@@ -74,21 +75,23 @@ class RefFold:
             return
         uri: str = orjson.loads(data) if b"\\" in data else data[1:-1].decode()
         if uri.startswith("s3://"):
-            self._locate(uri[5:])
+            self._locate(uri)
         else:
             self.not_s3 += 1
         seen = self.seen.add(hash(uri), line_no)
         if seen is not None:
             self._repeat(uri, line_no, *seen)
 
-    def _locate(self, path: str) -> None:
-        bucket, _, key = path.partition("/")
-        cut = key.rfind("/") + 1
-        self.buckets.add(bucket)
-        self.prefixes.add(f"s3://{bucket}/{key[:cut]}")
-        name = key[cut:]
-        dot = name.rfind(".")
-        self.extensions.add(name[dot + 1 :].lower() if 0 < dot < len(name) - 1 else NO_EXTENSION)
+    def _locate(self, uri: str) -> None:
+        cut = uri.rfind("/") + 1
+        folder = uri[:cut]
+        if folder != self._folder:  # most lines share the previous line's folder
+            bucket = uri[5:].partition("/")[0]
+            self._folder, self._bucket = (folder if cut > 5 else f"s3://{bucket}/"), bucket
+        self.buckets.add(self._bucket)
+        self.prefixes.add(self._folder)
+        dot = uri.rfind(".", cut)
+        self.extensions.add(uri[dot + 1 :].lower() if cut < dot < len(uri) - 1 else NO_EXTENSION)
 
     def _repeat(self, uri: str, line_no: int, first: int, first_repeat: bool) -> None:
         self.repeat_lines += 1

@@ -9,7 +9,7 @@ counts how many values fell outside them.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 MAX_KEYS = 10_000  # distinct keys counted exactly per counter
@@ -46,6 +46,16 @@ class CappedCounter:
             counts[key] = n
         else:
             self.untracked += n
+
+    def add_many(self, keys: Iterable[str]) -> None:
+        counts = self.counts
+        for key in keys:
+            if key in counts:
+                counts[key] += 1
+            elif len(counts) < self.cap:
+                counts[key] = 1
+            else:
+                self.untracked += 1
 
     def freeze(self) -> Counts:
         ordered = sorted(self.counts.items(), key=lambda item: (-item[1], item[0]))
@@ -95,6 +105,25 @@ class BinCounter:
             self.counts[at] += 1
         else:
             self.outside += 1
+
+    def add_many(self, values: Sequence[float]) -> None:
+        """Add every value; the same as :meth:`add` on each, with less work per value."""
+        if not values:
+            return
+        self.count += len(values)
+        self.total += sum(values)
+        low, high = min(values), max(values)
+        if self.low is None or low < self.low:
+            self.low = low
+        if self.high is None or high > self.high:
+            self.high = high
+        counts, edges, bins = self.counts, self.edges, len(self.counts)
+        for value in values:
+            at = bisect.bisect_right(edges, value) - 1
+            if 0 <= at < bins:
+                counts[at] += 1
+            else:
+                self.outside += 1
 
     def freeze(self) -> Histogram:
         bins = tuple(zip(self.labels, self.counts, strict=True))

@@ -6,6 +6,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 
@@ -74,7 +75,7 @@ def test_boxes_without_image_size_are_counted_not_sized(write_manifest: Any) -> 
     label = augman.stats(str(path)).labels["b"]
     assert label.classes.items == {"cat": 1}
     assert label.counts == {"boxes": 1, "boxes_without_image_size": 1}
-    assert label.histograms["box_area"].count == 0
+    assert "box_area" not in label.histograms
 
 
 def test_segmentation_counts_images_per_class_in_the_colour_map() -> None:
@@ -210,3 +211,28 @@ def test_memory_does_not_grow_with_lines_that_repeat_uris(tmp_path: Path) -> Non
         return top
 
     assert peak(16_000) < peak(2_000) + 100_000
+
+
+@pytest.mark.parametrize(
+    ("uri", "bucket", "prefix", "extension"),
+    [
+        ("s3://b/k.jpg", "b", "s3://b/", "jpg"),
+        ("s3://b/a/b/c.tar.GZ", "b", "s3://b/a/b/", "gz"),
+        ("s3://b/a/noext", "b", "s3://b/a/", "(none)"),
+        ("s3://b/a/.hidden", "b", "s3://b/a/", "(none)"),
+        ("s3://b/a/trailing.", "b", "s3://b/a/", "(none)"),
+        ("s3://b/a.d/file", "b", "s3://b/a.d/", "(none)"),
+        ("s3://bucket-only", "bucket-only", "s3://bucket-only/", "(none)"),
+    ],
+    ids=["plain", "nested", "no-extension", "dotfile", "trailing-dot", "dot-in-folder", "no-key"],
+)
+def test_where_a_ref_points(uri: str, bucket: str, prefix: str, extension: str) -> None:
+    from augman.refstats import RefFold
+
+    fold = RefFold("a-ref")
+    fold.add(1, msgspec.Raw(b'"s3://other/x/y.png"'))  # a different folder first
+    fold.add(2, msgspec.Raw(orjson.dumps(uri)))
+    ref = fold.freeze()
+    assert ref.buckets.items.get(bucket) == (2 if bucket == "other" else 1)
+    assert ref.prefixes.items.get(prefix) == 1
+    assert ref.extensions.items.get(extension) == 1
