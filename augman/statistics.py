@@ -48,6 +48,7 @@ def _type_table() -> bytes:
 
 _TYPE_OF = _type_table()
 INVALID_EXAMPLES = 10  # invalid lines listed with their rule code
+MAX_SECTIONS = 100  # label attributes, and -ref attributes, each reported in full
 METADATA = "-metadata"
 
 
@@ -80,7 +81,8 @@ class Stats:
     ``samples`` is the number of lines a built-in algorithm would count
     (``num_training_samples``): valid lines that have every ``attrs`` name, or
     every valid line when ``attrs`` is None. ``untracked_values`` counts values
-    of keys beyond the first ``MAX_KEYS`` distinct key names.
+    of keys beyond the first ``MAX_KEYS`` distinct key names, and label or ``-ref``
+    values beyond the first ``MAX_SECTIONS`` label (or ``-ref``) attributes.
     """
 
     source: str
@@ -177,6 +179,9 @@ class StatsFold:
             return
         fold = self.labels.get(label)
         if fold is None:
+            if len(self.labels) >= MAX_SECTIONS:
+                self.untracked += 1
+                return
             fold = self.labels[label] = LabelFold(label)
         fold.add(line_no, bytes(value), decoded)
 
@@ -184,15 +189,24 @@ class StatsFold:
         present = set(keys)
         names = keys if self.attrs is None else tuple(a for a in self.attrs if a in present)
         tracked = tuple((name, counts) for name in names if (counts := self._counts(name)))
-        plan = _Plan(
-            tracked=tracked,
-            complete=self.attrs is None or len(names) == len(self.attrs),
-            labels=tuple(
-                pair for pair in label_pairs(keys) if self.attrs is None or pair[0] in self.attrs
+        ref_names = [name for name, _ in tracked if name.endswith("-ref")]
+        refs = tuple((name, fold) for name in ref_names if (fold := self._ref(name)))
+        return self._remember(
+            keys,
+            _Plan(
+                tracked=tracked,
+                complete=self.attrs is None or len(names) == len(self.attrs),
+                labels=tuple(
+                    pair
+                    for pair in label_pairs(keys)
+                    if self.attrs is None or pair[0] in self.attrs
+                ),
+                refs=refs,
+                untracked=len(names) - len(tracked) + len(ref_names) - len(refs),
             ),
-            refs=tuple((name, self._ref(name)) for name, _ in tracked if name.endswith("-ref")),
-            untracked=len(names) - len(tracked),
         )
+
+    def _remember(self, keys: tuple[str, ...], plan: _Plan) -> _Plan:
         if len(self._plans) < MAX_SHAPES:
             self._plans[keys] = plan
         return plan
@@ -203,9 +217,9 @@ class StatsFold:
             counts = self.types[name] = [0] * len(TYPES)
         return counts
 
-    def _ref(self, name: str) -> RefFold:
+    def _ref(self, name: str) -> RefFold | None:
         fold = self.refs.get(name)
-        if fold is None:
+        if fold is None and len(self.refs) < MAX_SECTIONS:
             fold = self.refs[name] = RefFold(name)
         return fold
 

@@ -11,8 +11,8 @@ from rich.text import Text
 
 from augman.labels import LabelStats
 from augman.refstats import RefStats
-from augman.statistics import AttributeStats, Stats
-from augman.tallies import Counts, Histogram
+from augman.statistics import MAX_SECTIONS, AttributeStats, Stats
+from augman.tallies import MAX_KEYS, Counts, Histogram
 
 ROWS = 20  # rows per table before "N more"
 _EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
@@ -96,7 +96,12 @@ def attribute_table(stats: Stats) -> RenderableType:
     if len(attributes) > ROWS:
         rendered.append(Text(f"... {len(attributes) - ROWS:,} more attributes"))
     if stats.untracked_values:
-        rendered.append(Text(f"{stats.untracked_values:,} values of further keys not tracked"))
+        rendered.append(
+            Text(
+                f"{plural(stats.untracked_values, 'value')} not reported: over the caps of "
+                f"{MAX_KEYS:,} keys and {MAX_SECTIONS} label or -ref attributes"
+            )
+        )
     return Group(*rendered)
 
 

@@ -236,3 +236,24 @@ def test_where_a_ref_points(uri: str, bucket: str, prefix: str, extension: str) 
     assert ref.buckets.items.get(bucket) == (2 if bucket == "other" else 1)
     assert ref.prefixes.items.get(prefix) == 1
     assert ref.extensions.items.get(extension) == 1
+
+
+def test_caps_keep_memory_bounded_and_say_what_was_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from augman import statistics
+
+    monkeypatch.setattr(statistics, "MAX_KEYS", 4)
+    monkeypatch.setattr(statistics, "MAX_SECTIONS", 1)
+    monkeypatch.setattr(statistics, "MAX_SHAPES", 1)  # later key sets are planned every time
+    meta = {"type": "groundtruth/image-classification", "class-name": "x"}
+    fold = StatsFold("m")
+    for line_no in range(1, 4):
+        record = {f"k{line_no}-ref": "s3://b/1.jpg", f"l{line_no}": 0, f"l{line_no}-metadata": meta}
+        fold.add(line_no, orjson.dumps(record) + b"\n")
+    stats = fold.finish()
+    assert list(stats.attributes) == ["k1-ref", "l1", "l1-metadata", "k2-ref"]
+    assert list(stats.refs) == ["k1-ref"] and list(stats.labels) == ["l1"]
+    # line 2: its ref (over MAX_SECTIONS), 2 keys (over MAX_KEYS), its label; line 3: 3 keys, label
+    assert stats.untracked_values == 1 + 2 + 1 + 3 + 1
+    assert stats.valid_lines == stats.samples == 3
