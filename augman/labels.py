@@ -10,6 +10,7 @@ label is counted as malformed and nothing else.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -84,6 +85,8 @@ class LabelFold:
         self.counts: dict[str, int] = {}
         self.malformed = 0
         self.malformed_lines: list[int] = []
+        self._class_keys: list[str] = []  # class ids as class-map keys, named in flush_classes
+        self._names: dict[str, Any] = {}  # every class-map entry seen since the last flush
 
     def add(self, line_no: int, value: bytes, meta: Mapping[str, Any]) -> None:
         """Count one line's label ``value`` (raw JSON) with its decoded metadata."""
@@ -123,15 +126,36 @@ class LabelFold:
     def count(self, name: str, n: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + n
 
-    def add_confidence(self, value: object) -> None:
-        if type(value) is float or type(value) is int:  # not bool, not a string
-            self.confidence.add(value)
+    def add_class_ids(self, keys: list[str], names: Mapping[str, Any]) -> None:
+        """Count classes by id (as class-map keys), named through ``names`` later, in bulk.
 
-    def add_confidences(self, values: list[object]) -> None:
-        numbers = [v for v in values if type(v) is float or type(v) is int]
-        self.confidence.add_many(numbers)  # type: ignore[arg-type]
+        An id that the line's own class-map does not name takes the name an
+        earlier line's class-map gave it; ``names`` that would rename an id flush
+        the ids counted so far under the old name first.
+        """
+        if not names.items() <= self._names.items():
+            self.flush_classes()
+            self._names.update(names)
+        self._class_keys.extend(keys)
+
+    def flush_classes(self) -> None:
+        batch = Counter(self._class_keys)
+        self._class_keys.clear()
+        names = self._names
+        for key, n in batch.items():
+            name = names.get(key, key)
+            self.classes.add_count(name if type(name) is str else _text(name), n)
+
+    def flush(self) -> None:
+        """Count what the buffers hold (call every ``tallies.BATCH`` lines or so)."""
+        self.flush_classes()
+        for counter in (self.types, self.classes, self.human, self.jobs):
+            counter.flush()
+        for bins in (self.confidence, *self.histograms.values()):
+            bins.flush()
 
     def freeze(self) -> LabelStats:
+        self.flush_classes()
         types = self.types.freeze()
         kind = KINDS.get(next(iter(types.items), ""), "other")
         return LabelStats(
@@ -166,49 +190,46 @@ def _classification(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> N
     if not isinstance(name, str):
         name = _text(orjson.loads(value))
     fold.classes.add(name)
-    fold.add_confidence(meta.get("confidence"))
+    fold.confidence.add(meta.get("confidence"))
 
 
 def _multi_label(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> None:
     ids = orjson.loads(value)
     if not isinstance(ids, list):
         raise TypeError("a multi-label value is an array of class ids")
-    names = _class_map(meta)
-    classes = [_class_name(names, i) for i in ids]
+    keys = [str(class_id) for class_id in ids]
     confidences = meta.get("confidence-map")
-    fold.histogram("labels_per_line", count_bins).add(len(classes))
-    fold.classes.add_many(classes)
+    fold.histogram("labels_per_line", count_bins).add(len(keys))
+    fold.add_class_ids(keys, _class_map(meta))
     if isinstance(confidences, dict):
-        fold.add_confidences(list(confidences.values()))
+        fold.confidence.add_many(confidences.values())
 
 
 def _bounding_box(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> None:
     label = orjson.loads(value)
-    names = _class_map(meta)
     boxes = label["annotations"]
-    classes = [_class_name(names, box["class_id"]) for box in boxes]
+    keys = [str(box["class_id"]) for box in boxes]
     areas = [box["width"] * box["height"] for box in boxes]
     image_area = _image_area(label.get("image_size"))
+    shares = [area / image_area for area in areas] if image_area else []
     objects = meta.get("objects")
+    confidences = [obj.get("confidence") for obj in objects] if type(objects) is list else []
     fold.histogram("boxes_per_image", count_bins).add(len(boxes))
     fold.count("boxes", len(boxes))
-    fold.classes.add_many(classes)
-    if image_area:
-        fold.histogram("box_area", area_bins).add_many([area / image_area for area in areas])
-    elif boxes:
+    fold.add_class_ids(keys, _class_map(meta))
+    fold.histogram("box_area", area_bins).add_many(shares)
+    if boxes and not image_area:
         fold.count("boxes_without_image_size", len(boxes))
-    if isinstance(objects, list):
-        fold.add_confidences([obj.get("confidence") for obj in objects if isinstance(obj, dict)])
+    fold.confidence.add_many(confidences)
 
 
 def _segmentation(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> None:
     colours = meta.get("internal-color-map", meta.get("color-map"))
     entries = list(colours.values())
     names = [_text(entry["class-name"]) for entry in entries]
-    for name in names:
-        fold.classes.add(name)
+    fold.classes.add_many(names)
     if entries:  # confidence is per image: the same in every entry (spec 5.2)
-        fold.add_confidence(entries[0].get("confidence"))
+        fold.confidence.add(entries[0].get("confidence"))
 
 
 READERS: dict[str, Callable[[LabelFold, bytes, Mapping[str, Any]], None]] = {
@@ -221,15 +242,10 @@ READERS: dict[str, Callable[[LabelFold, bytes, Mapping[str, Any]], None]] = {
 
 def _class_map(meta: Mapping[str, Any]) -> Mapping[str, Any]:
     # the 3D point-cloud example spells it class_map (spec 5.2); accept both
-    names = meta.get("class-map", meta.get("class_map"))
+    names = meta.get("class-map")
+    if names is None:
+        names = meta.get("class_map")
     return names if isinstance(names, dict) else {}
-
-
-def _class_name(names: Mapping[str, Any], class_id: object) -> str:
-    """The class-map name of ``class_id`` (keys are ids as strings), else the id itself."""
-    key = str(class_id) if type(class_id) is int else _text(class_id)
-    name = names.get(key, key)
-    return name if type(name) is str else _text(name)
 
 
 def _image_area(size: object) -> float:

@@ -105,6 +105,11 @@ class RefFold:
             if len(kept) <= EXAMPLE_LINES:
                 kept.append(line_no)
 
+    def flush(self) -> None:
+        """Count what the buffers hold (call every ``tallies.BATCH`` lines or so)."""
+        for counter in (self.buckets, self.prefixes, self.extensions):
+            counter.flush()
+
     def freeze(self) -> RefStats:
         return RefStats(
             attribute=self.attribute, values=self.values, not_strings=self.not_strings,

@@ -25,7 +25,7 @@ from augman.findings import Finding
 from augman.labels import LabelFold, LabelStats, decode_metadata
 from augman.refstats import RefFold, RefStats
 from augman.sources import Source
-from augman.tallies import MAX_KEYS
+from augman.tallies import BATCH, MAX_KEYS
 
 TYPES = ("string", "number", "object", "array", "boolean", "null")
 
@@ -151,6 +151,8 @@ class StatsFold:
     def add(self, line_no: int, line: bytes) -> None:
         self.lines, self.last_line = line_no, line
         self.bytes += len(line)
+        if not line_no % BATCH:
+            self._flush()
         self._line_finding = None
         top = self.checker.check(line_no, line)
         if top is None:
@@ -167,6 +169,13 @@ class StatsFold:
             self._add_label(line_no, label, top[label], top[meta_key])
         for key, fold in plan.refs:
             fold.add(line_no, top[key])
+
+    def _flush(self) -> None:
+        # the counters buffer values and count them in bulk; this bounds their buffers
+        for label in self.labels.values():
+            label.flush()
+        for ref in self.refs.values():
+            ref.flush()
 
     def _add_invalid(self, line_no: int) -> None:
         finding = self._line_finding

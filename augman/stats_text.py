@@ -124,7 +124,8 @@ def label_section(label: LabelStats, width: int) -> RenderableType:
     if label.classes.items:
         parts.append(counts_chart(f"{label.class_unit} per class", label.classes, width))
     for name, histogram in label.histograms.items():
-        parts.append(histogram_chart(_TITLES.get(name, name), histogram, width))
+        if histogram.count:
+            parts.append(histogram_chart(_TITLES.get(name, name), histogram, width))
     if label.confidence.count:
         parts.append(histogram_chart("confidence", label.confidence, width))
     parts.append(_label_facts(label))

@@ -9,10 +9,13 @@ counts how many values fell outside them.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 MAX_KEYS = 10_000  # distinct keys counted exactly per counter
+BATCH = 8192  # lines between flushes of the counters' buffers
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,26 @@ class Counts:
 
 
 class CappedCounter:
-    """Counts values per key, for at most ``cap`` distinct keys."""
+    """Counts values per key, for at most ``cap`` distinct keys (in first-seen order).
+
+    ``add`` and ``add_many`` are the ``append`` and ``extend`` of a buffer (C
+    calls, no Python frame); :meth:`flush` counts the buffer with
+    :class:`collections.Counter` (in C too). The owner calls :meth:`flush` every
+    ``BATCH`` lines or so, which bounds the buffer; :meth:`freeze` flushes.
+    """
 
     def __init__(self, cap: int = MAX_KEYS) -> None:
         self.cap = cap
         self.counts: dict[str, int] = {}
         self.untracked = 0
+        self._pending: list[str] = []
+        self.add: Callable[[str], None] = self._pending.append
+        self.add_many: Callable[[Iterable[str]], None] = self._pending.extend
 
-    def add(self, key: str, n: int = 1) -> None:
+    def add_count(self, key: str, n: int) -> None:
+        """Count ``key`` ``n`` times now (after what is buffered, to keep first-seen order)."""
+        if self._pending:
+            self.flush()
         counts = self.counts
         if key in counts:
             counts[key] += n
@@ -47,17 +62,14 @@ class CappedCounter:
         else:
             self.untracked += n
 
-    def add_many(self, keys: Iterable[str]) -> None:
-        counts = self.counts
-        for key in keys:
-            if key in counts:
-                counts[key] += 1
-            elif len(counts) < self.cap:
-                counts[key] = 1
-            else:
-                self.untracked += 1
+    def flush(self) -> None:
+        batch = Counter(self._pending)
+        self._pending.clear()
+        for key, n in batch.items():
+            self.add_count(key, n)
 
     def freeze(self) -> Counts:
+        self.flush()
         ordered = sorted(self.counts.items(), key=lambda item: (-item[1], item[0]))
         return Counts(dict(ordered), self.untracked)
 
@@ -79,7 +91,11 @@ class Histogram:
 
 
 class BinCounter:
-    """A histogram over fixed ``edges``: bin i holds ``edges[i] <= x < edges[i + 1]``."""
+    """A histogram over fixed ``edges``: bin i holds ``edges[i] <= x < edges[i + 1]``.
+
+    Buffered like :class:`CappedCounter`, then binned in C (``bisect`` through
+    ``map``, counted by ``Counter``). Anything but an int or a float is ignored.
+    """
 
     def __init__(self, edges: Sequence[float], labels: Sequence[str]) -> None:
         if len(labels) != len(edges) - 1:
@@ -92,40 +108,29 @@ class BinCounter:
         self.total = 0.0
         self.low: float | None = None
         self.high: float | None = None
+        self._pending: list[object] = []
+        self.add: Callable[[object], None] = self._pending.append
+        self.add_many: Callable[[Iterable[object]], None] = self._pending.extend
+        self._bin = functools.partial(bisect.bisect_right, self.edges)
 
-    def add(self, value: float) -> None:
-        self.count += 1
-        self.total += value
-        if self.low is None or value < self.low:
-            self.low = value
-        if self.high is None or value > self.high:
-            self.high = value
-        at = bisect.bisect_right(self.edges, value) - 1
-        if 0 <= at < len(self.counts):
-            self.counts[at] += 1
-        else:
-            self.outside += 1
-
-    def add_many(self, values: Sequence[float]) -> None:
-        """Add every value; the same as :meth:`add` on each, with less work per value."""
+    def flush(self) -> None:
+        values: list[float] = [v for v in self._pending if type(v) is float or type(v) is int]  # type: ignore[misc]
+        self._pending.clear()
         if not values:
             return
         self.count += len(values)
         self.total += sum(values)
         low, high = min(values), max(values)
-        if self.low is None or low < self.low:
-            self.low = low
-        if self.high is None or high > self.high:
-            self.high = high
-        counts, edges, bins = self.counts, self.edges, len(self.counts)
-        for value in values:
-            at = bisect.bisect_right(edges, value) - 1
-            if 0 <= at < bins:
-                counts[at] += 1
+        self.low = low if self.low is None else min(self.low, low)
+        self.high = high if self.high is None else max(self.high, high)
+        for at, n in Counter(map(self._bin, values)).items():
+            if 0 < at <= len(self.counts):
+                self.counts[at - 1] += n
             else:
-                self.outside += 1
+                self.outside += n
 
     def freeze(self) -> Histogram:
+        self.flush()
         bins = tuple(zip(self.labels, self.counts, strict=True))
         return Histogram(bins, self.outside, self.count, self.total, self.low, self.high)
 
