@@ -5,7 +5,8 @@ A label attribute ``L`` is recognised by its metadata ``L-metadata`` holding a
 counted depends on the task: a registry maps each ``type`` to a kind, and each
 kind to a reader that takes one line's label value and metadata. Readers take
 everything they need from the line first and only then count, so a malformed
-label is counted as malformed and nothing else.
+label value adds only to the malformed count (its metadata's job name, date and
+human-annotated flag are still counted).
 """
 
 from __future__ import annotations

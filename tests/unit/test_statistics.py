@@ -263,3 +263,18 @@ def test_caps_keep_memory_bounded_and_say_what_was_left_out(
     # line 2: its ref (over MAX_SECTIONS), 2 keys (over MAX_KEYS), its label; line 3: 3 keys, label
     assert stats.untracked_values == 1 + 2 + 1 + 3 + 1
     assert stats.valid_lines == stats.samples == 3
+
+
+def test_class_names_follow_each_line_s_class_map(write_manifest: Any) -> None:
+    def line(class_map: dict[str, str], *ids: int) -> bytes:
+        boxes = [{"class_id": i, "left": 0, "top": 0, "width": 1, "height": 1} for i in ids]
+        meta = {"type": "groundtruth/object-detection", "class-map": class_map}
+        return orjson.dumps({"b": {"annotations": boxes}, "b-metadata": meta})
+
+    path = write_manifest(
+        line({"0": "cat"}, 0, 0),
+        line({"0": "kitten"}, 0),  # renamed by a later job: counted under the new name
+        line({}, 0, 1),  # no class-map: the last name given to 0; 1 was never named
+    )
+    label = augman.stats(str(path)).labels["b"]
+    assert label.classes.items == {"cat": 2, "kitten": 2, "1": 1}
