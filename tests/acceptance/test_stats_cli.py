@@ -161,3 +161,29 @@ def test_library_and_cli_agree(cli: Any) -> None:
     from augman.stats_report import stats_document
 
     assert stats_document(augman.stats(str(CLASSIFICATION))) == document(cli, CLASSIFICATION)
+
+
+def test_empty_manifest_is_described_not_refused(cli: Any, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.manifest"
+    empty.write_bytes(b"")
+    doc = document(cli, empty)
+    assert (doc["lines"], doc["bytes"], doc["findings"]) == (0, 0, {"AM114": 1})
+    assert doc["attributes"] == {} and doc["samples"]["num_training_samples"] == 0
+    assert "no attributes (no valid lines)" in cli("stats", empty).stdout
+
+
+def test_closed_stdout_ends_quietly(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import augman_command, subprocess_env
+
+    manifest = tmp_path / "many-classes.manifest"
+    meta = b'"c-metadata":{"type":"groundtruth/image-classification","class-name":"n%d"}'
+    manifest.write_bytes(b"".join(b'{"c":1,' + meta % i + b"}\n" for i in range(5000)))
+    # the JSON lists all 5,000 classes: far more than a pipe buffer holds
+    command = " ".join(augman_command("stats", str(manifest), "-f", "json")) + " | head -n 1"
+    result = subprocess.run(
+        ["bash", "-c", command], capture_output=True, env=subprocess_env(), timeout=60
+    )
+    assert result.stdout.count(b"\n") == 1
+    assert result.stderr == b""
