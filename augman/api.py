@@ -15,6 +15,8 @@ from augman.checks import LineChecker
 from augman.errors import UsageError
 from augman.findings import FindingCollector, Report, SourceSummary
 from augman.sources import Source, open_source
+from augman.streaming import StreamResult as StreamResult  # re-exported
+from augman.streaming import stream as stream  # re-exported
 
 MAX_ATTRIBUTE_NAMES = 16
 MAX_ATTRIBUTE_NAME_LENGTH = 256
