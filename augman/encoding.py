@@ -30,7 +30,9 @@ _format = msgspec.json.format
 
 def compact(raw: bytes) -> bytes:
     """JSON text without insignificant whitespace; tokens are kept byte for byte."""
-    return _format(raw, indent=-1)
+    if b" " in raw or b"\t" in raw or b"\r" in raw:
+        return _format(raw, indent=-1)
+    return raw  # no whitespace at all, so none to remove: skip the reformatting
 
 
 def as_text(raw: bytes) -> bytes:
@@ -42,15 +44,14 @@ def as_text(raw: bytes) -> bytes:
             return text.encode()
         return raw[1:-1]
     if first in _CONTAINERS:
-        return _format(raw, indent=-1)
+        return compact(raw)
     return raw
 
 
 def as_json(raw: bytes) -> bytes:
     """The ``json`` encoding: every value as compact JSON (strings keep their quotes)."""
-    first = raw[0]
-    if first in _CONTAINERS:
-        return _format(raw, indent=-1)
+    if raw[0] in _CONTAINERS:
+        return compact(raw)
     return raw
 
 

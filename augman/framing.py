@@ -92,11 +92,10 @@ class Framer:
     def flush(self) -> None:
         """Write everything buffered to the output."""
         if self.buffer:
-            # Hand the old buffer over and start a new one: no view of it outlives a write.
-            data, self.buffer = self.buffer, bytearray()
+            self.output.write(self.buffer)
+            self.written += len(self.buffer)
+            self.buffer.clear()
             self.mark = 0
-            self.output.write(data)
-            self.written += len(data)
 
     def _write_through(self, chunks: Iterable[bytes]) -> int:
         received = 0

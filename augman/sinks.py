@@ -18,11 +18,12 @@ import json
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from augman.errors import SinkError, UsageError
 
@@ -49,10 +50,15 @@ class Sink(Protocol):
 
 
 def write_all(fd: int, data: Data) -> None:
-    """Write every byte of ``data`` to ``fd`` (a pipe may take less than asked)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    """Write every byte of ``data`` to ``fd`` (a pipe may take less than asked).
+
+    No memoryview of ``data`` outlives the call, even when it raises, so the
+    caller can reuse a bytearray it passed.
+    """
+    written = os.write(fd, data)
+    while written < len(data):
+        data = bytes(data[written:])  # rare: a signal interrupted a large write
+        written = os.write(fd, data)
 
 
 def grow_pipe(fd: int) -> None:
@@ -108,10 +114,37 @@ class _BackToBack:
         yield FdOutput(self.fd, self.name)
 
 
+class _BinaryOutput:
+    """An :class:`Output` over a binary file object (a ``sys.stdout`` with no descriptor)."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+
+    def write(self, data: Data) -> None:
+        self.file.write(data)
+        self.file.flush()
+
+
+class _Stdout:
+    """Standard output: its descriptor, bypassing Python's buffers, when it has one."""
+
+    @contextlib.contextmanager
+    def epoch(self, index: int) -> Iterator[Output]:
+        try:
+            fd = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):  # replaced (a notebook, a test runner)
+            yield _BinaryOutput(sys.stdout.buffer)
+            return
+        sys.stdout.flush()
+        if index == 0:
+            grow_pipe(fd)
+        yield FdOutput(fd, "stdout")
+
+
 @contextlib.contextmanager
 def to_stdout() -> Iterator[Sink]:
-    """Write to standard output (fd 1), bypassing Python's text and buffer layers."""
-    yield _BackToBack("stdout", lambda: 1)
+    """Write to standard output."""
+    yield _Stdout()
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ on a record boundary (``on_error="stop"``) or is skipped and counted (``"skip"``
 
 from __future__ import annotations
 
+import struct
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,10 +21,10 @@ from augman import encoding
 from augman.checks import Top
 from augman.encoding import ENCODINGS, Encoder, is_ref, ref_uri
 from augman.epochs import EpochLines, Lines
-from augman.errors import AugmanError, UsageError
+from augman.errors import AugmanError, DataError, UsageError
 from augman.findings import Finding
-from augman.framing import WRAPS, Framer, Payload
-from augman.recordio import RecordTooLarge
+from augman.framing import FLUSH_AT, WRAPS, Framer, Payload
+from augman.recordio import MAGIC, MAX_LENGTH, RecordTooLarge, padding
 from augman.selection import Shard
 from augman.sinks import EpochEnded, Sink
 from augman.verdicts import BadLine, EpochChecks, Verdicts
@@ -31,6 +32,9 @@ from augman.verdicts import BadLine, EpochChecks, Verdicts
 ON_ERROR = ("stop", "skip")
 REF_FLUSH_SECONDS = 0.2  # with -ref attributes, records wait at most this long in the buffer
 
+_pack = struct.Struct("<II").pack  # recordio.header, unrolled into the hot loop below
+_HEADERS = [_pack(MAGIC, n) for n in range(512)]  # the common lengths, packed once
+_PADDING = tuple(padding(n) for n in range(4))
 Plan = tuple[tuple[str, Encoder | None], ...]  # (attribute, encoder; None for a -ref)
 
 
@@ -191,38 +195,54 @@ def _run_epoch(
             totals.lines += _inline(lines.epoch(epoch, framer.flush), checks, plan, framer)
         else:
             totals.lines += fetcher.run(lines.epoch(epoch), checks, plan, framer)
-    except (AugmanError, RecordTooLarge):
-        framer.rollback()
-        framer.flush()
+    except AugmanError:
+        framer.flush()  # the whole lines before the one that failed
         raise
     framer.flush()
 
 
 def _inline(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> int:
-    """The hot loop when no attribute is a ``-ref``: no fetching, no threads."""
-    check, add, end_line = checks.check, framer.add, framer.end_line
+    """The hot loop when no attribute is a ``-ref``: no fetching, no threads.
+
+    Framing is written out here rather than called per record: this loop runs
+    once per line of the manifest, and calls are what costs in it.
+    """
+    check, found, judge = checks.checker.check, checks.found, checks.judge
+    buffer, flush, recordio = framer.buffer, framer.flush, framer.recordio
+    encoders = [(attr, encode) for attr, encode in plan if encode is not None]
     count = 0
     for line_no, line in lines:
         top = check(line_no, line)
-        if top is None:
-            checks.reject(line_no)
-            continue
-        attr = ""
-        try:
-            for attr, encode in plan:
-                add(encode(bytes(top[attr])))  # type: ignore[misc]  # no -ref here
-        except RecordTooLarge as exc:
-            raise _too_large(checks.source, line_no, attr, exc) from None
-        end_line()
+        if found:
+            top = judge(line_no, top)
+            if top is None:
+                checks.reject(line_no)
+                continue
+        assert top is not None
+        start = len(buffer)
+        for attr, encode in encoders:
+            payload = encode(bytes(top[attr]))
+            if recordio:
+                length = len(payload)
+                if length > MAX_LENGTH:
+                    del buffer[start:]
+                    detail = f"payload of {length:,} bytes exceeds the RecordIO limit of {MAX_LENGTH:,} bytes"
+                    raise _too_large(checks.source, line_no, attr, detail)
+                buffer += _HEADERS[length] if length < 512 else _pack(MAGIC, length)
+                buffer += payload
+                buffer += _PADDING[length & 3]
+            else:
+                buffer += payload
         count += 1
+        if len(buffer) >= FLUSH_AT:
+            flush()
+    framer.records += count * len(encoders)
     return count
 
 
-def _too_large(source: str, line_no: int, attr: str, exc: RecordTooLarge) -> AugmanError:
-    from augman.errors import DataError
-
+def _too_large(source: str, line_no: int, attr: str, detail: str) -> AugmanError:
     return DataError(
-        f"{source}:{line_no}: {attr}: {exc}",
+        f"{source}:{line_no}: {attr}: {detail}",
         "SageMaker cannot frame a record this large; use --wrap none or make the value smaller",
     )
 
@@ -262,6 +282,7 @@ class _Fetcher:
                     framer.flush()
                     flushed = time.monotonic()
         except AugmanError as exc:
+            framer.rollback()
             raise _located(exc, pending, refs, checks.source) from None
         finally:
             close = getattr(items, "close", None)
@@ -303,7 +324,7 @@ def _write_line(
             else:
                 framer.add(encode(bytes(item.top[attr])))
     except RecordTooLarge as exc:
-        raise _too_large(source, item.line_no, attr, exc) from None
+        raise _too_large(source, item.line_no, attr, str(exc)) from None
     framer.end_line()
 
 

@@ -89,7 +89,7 @@ class EpochChecks:
         """The line's top-level object, or None when it must not be streamed."""
         top = self._check(line_no, line)
         if self.found:
-            return self._judge(line_no, top)
+            return self.judge(line_no, top)
         return top
 
     def reject(self, line_no: int) -> None:
@@ -104,7 +104,8 @@ class EpochChecks:
         errors = self._sort()
         self.verdicts.file_findings.extend(errors)
 
-    def _judge(self, line_no: int, top: Top | None) -> Top | None:
+    def judge(self, line_no: int, top: Top | None) -> Top | None:
+        """After the checker found something: the line's object, or None if it is bad."""
         errors = self._sort()
         if not errors and top is not None:
             return top
