@@ -131,9 +131,9 @@ def stream(
                     _run_epoch(lines, epoch, verdicts, plan, framer, fetcher, totals)
                 except EpochEnded:
                     totals.cut.append(epoch)
+                else:
+                    verdicts.finish(lines.total, lines.last)
                 totals.add(framer)
-            if epoch == 0:
-                verdicts.finish(lines.total, lines.last)
     return totals.result(epochs, verdicts)
 
 

@@ -46,19 +46,19 @@ class Verdicts:
         self.skipped_findings: list[Finding] = []
         self.file_findings: list[Finding] = []
         self.warnings: dict[str, int] = {}
-        self._first: EpochChecks | None = None
+        self._current: EpochChecks | None = None
+        self._finished = False
 
     def for_epoch(self, epoch: int) -> EpochChecks:
         """Fresh checks for an epoch (the same line is judged alike in every epoch)."""
-        checks = EpochChecks(self, count_warnings=epoch == 0)
-        if epoch == 0:
-            self._first = checks
-        return checks
+        self._current = EpochChecks(self, count_warnings=epoch == 0)
+        return self._current
 
     def finish(self, total: int, last: bytes) -> None:
-        """The whole-file checks, once the first epoch has read every line."""
-        if self._first is not None:
-            self._first.finish(total, last)
+        """The whole-file checks, after the first epoch that read every line."""
+        if self._current is not None and not self._finished:
+            self._current.finish(total, last)
+            self._finished = True
 
     def skip(self, line: int, errors: Sequence[Finding]) -> None:
         if line in self.skipped_lines:
