@@ -9,7 +9,7 @@ which are re-exported here::
         print(finding.location, finding.code, finding.message)
 """
 
-from augman.api import StreamResult, stream, validate
+from augman.api import DumpRow, StreamResult, dump, stream, validate
 from augman.errors import AugmanError
 from augman.findings import Finding, Report, Severity
 
@@ -17,11 +17,13 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AugmanError",
+    "DumpRow",
     "Finding",
     "Report",
     "Severity",
     "StreamResult",
     "__version__",
+    "dump",
     "stream",
     "validate",
 ]

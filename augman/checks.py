@@ -55,8 +55,11 @@ class LineChecker:
     line is not a usable JSON object.
     """
 
-    def __init__(self, source: str, emit: Emit, attrs: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, source: str, emit: Emit, attrs: Sequence[str] | None = None, at_start: bool = True
+    ) -> None:
         self.source = source
+        self.bom_line = 1 if at_start else 0  # only a file's first line can carry a BOM
         self.emit = emit
         self.attrs = tuple(attrs) if attrs else None
         self.lines = 0
@@ -99,10 +102,10 @@ class LineChecker:
         if len(line) - shape.compact_length - sum(map(len, top.values())) >= 5:
             self._check_duplicates(line_no, line, top)
         if shape.has_checks:
-            self._check_attributes(line_no, top, shape)
+            self._check_attributes(line_no, line, top, shape)
         return top
 
-    def _check_attributes(self, line_no: int, top: Top, shape: Shape) -> None:
+    def _check_attributes(self, line_no: int, line: bytes, top: Top, shape: Shape) -> None:
         for attr, message in shape.missing:
             self._emit(line_no, None, "AM201", message, attr)
         if shape.order:
@@ -110,9 +113,19 @@ class LineChecker:
         for attr in shape.selected:
             raw = top[attr]
             if len(raw) <= 4 and bytes(raw) in _EMPTY_VALUES:
-                self._emit(line_no, None, "AM204", f"{attr} is {bytes(raw).decode()}", attr)
+                column = self._column_of(line, attr)
+                self._emit(line_no, column, "AM204", f"{attr} is {bytes(raw).decode()}", attr)
         for attr in shape.refs:
-            self._check_ref(line_no, attr, top[attr])
+            self._check_ref(line_no, line, attr, top[attr])
+
+    def _column_of(self, line: bytes, key: str, occurrence: int = 1) -> int | None:
+        """The 1-based character column of ``"key"`` in the line (None when written escaped)."""
+        quoted, at = self._quote(key), -1
+        for _ in range(occurrence):
+            at = line.find(quoted, at + 1)
+            if at < 0:
+                return None
+        return len(line[:at].decode("utf-8", "replace")) + 1
 
     def _emit(
         self,
@@ -136,7 +149,7 @@ class LineChecker:
 
     def _diagnose(self, line_no: int, line: bytes) -> Top | None:
         body = jsonline.body_of(line)
-        if line_no == 1 and body.startswith(jsonline.BOM):
+        if line_no == self.bom_line and body.startswith(jsonline.BOM):
             self._emit(1, 1, "AM105", "the file starts with a UTF-8 byte order mark (EF BB BF)")
             body = body[len(jsonline.BOM) :]
         result = jsonline.diagnose(body, final_without_newline=not line.endswith(b"\n"))
@@ -175,12 +188,13 @@ class LineChecker:
         if b"\\" not in line and all(line.count(self._quote(key)) == 1 for key in top):
             return  # every key occurs once in the line: no key can be repeated
         for key, differ in jsonline.duplicate_keys(jsonline.body_of(line)):
+            column = self._column_of(line, key, occurrence=2)
             if differ:
                 message = f"key {key!r} appears more than once with different values"
-                self._emit(line_no, None, "AM112", message, key)
+                self._emit(line_no, column, "AM112", message, key)
             else:
                 message = f"key {key!r} appears more than once (same value)"
-                self._emit(line_no, None, "AM112", message, key, Severity.warning)
+                self._emit(line_no, column, "AM112", message, key, Severity.warning)
 
     def _quote(self, key: str) -> bytes:
         quoted = self._quoted.get(key)
@@ -201,7 +215,7 @@ class LineChecker:
 
     # -- -ref values ---------------------------------------------------------------------
 
-    def _check_ref(self, line_no: int, attr: str, raw: msgspec.Raw) -> None:
+    def _check_ref(self, line_no: int, line: bytes, attr: str, raw: msgspec.Raw) -> None:
         data = bytes(raw)
         if (  # the common case, on bytes: '"s3://<the last good bucket>/<key not ending in />"'
             data.startswith(self._good_prefix)
@@ -213,13 +227,13 @@ class LineChecker:
         if data[:1] != b'"':
             kind = _json_type(type(orjson.loads(data)).__name__)
             message = f"{attr} is a JSON {kind}, not an S3 URI string"
-            self._emit(line_no, None, "AM301", message, attr)
+            self._emit(line_no, self._column_of(line, attr), "AM301", message, attr)
             return
         text = orjson.loads(data) if b"\\" in data else data[1:-1].decode("utf-8", "replace")
         try:
             uri = S3Uri.parse(text)
         except S3UriError as exc:
-            self._emit(line_no, None, exc.code, f"{attr}: {exc}", attr)
+            self._emit(line_no, self._column_of(line, attr), exc.code, f"{attr}: {exc}", attr)
             return
         self._good_prefix = b'"s3://' + uri.bucket.encode() + b"/"
 
@@ -229,7 +243,7 @@ class LineChecker:
         """Emit the findings about the whole file, given its line count and last line."""
         self.lines, self.last_line = lines, last_line
         if self.lines == 0:
-            self._emit(None, None, "AM114", "the manifest has no lines")
+            self._emit(None, None, "AM114", "the manifest is empty (no lines)")
             return
         last = self.last_line
         if not last.endswith(b"\n") and last.strip() and not self._last_was_truncated():
