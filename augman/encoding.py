@@ -30,7 +30,7 @@ _format = msgspec.json.format
 
 def compact(raw: bytes) -> bytes:
     """JSON text without insignificant whitespace; tokens are kept byte for byte."""
-    if b" " in raw or b"\t" in raw or b"\r" in raw:
+    if b" " in raw or b"\t" in raw or b"\r" in raw or b"\n" in raw:
         return _format(raw, indent=-1)
     return raw  # no whitespace at all, so none to remove: skip the reformatting
 
