@@ -428,3 +428,23 @@ def test_a_missing_manifest_exits_2(cli: Any, tmp_path: Path) -> None:
     result = cli("stream", tmp_path / "nope", "--attrs", "a")
     assert result.exit_code == 2
     assert "no such file" in result.stderr
+
+
+# -- the offline example -------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).parent.parent.parent / "examples"
+
+
+@pytest.mark.parametrize("manifest", ["classification.manifest", "bounding-box.manifest"])
+def test_every_example_image_is_in_examples_images(manifest: str) -> None:
+    for text in (EXAMPLES / manifest).read_text().splitlines():
+        uri = json.loads(text)["source-ref"]
+        assert uri.startswith("s3://example-bucket/images/")
+        image = (EXAMPLES / "images" / uri.rsplit("/", 1)[1]).read_bytes()
+        assert image.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")), uri
+
+
+def test_example_streams_its_inline_attributes(cli: Any) -> None:
+    result = cli("stream", EXAMPLES / "classification.manifest", "--attrs", "class")
+    assert result.exit_code == 0
+    assert payloads_of(result.stdout_bytes) == [b"0", b"1", b"2", b"0", b"1", b"0"]
