@@ -97,12 +97,16 @@ class EpochLines:
     def _sequential(self, stream: IO[bytes], before_read: Callable[[], None] | None) -> Lines:
         if before_read is not None:
             stream = io.BufferedReader(_Hooked(stream, before_read), CHUNK)
-        count, index = (self.shard.count, self.shard.index) if self.shard else (1, 0)
-        position, line = -1, b""
-        for position, line in enumerate(stream):
-            if position % count == index:
-                yield position + 1, line
-        self.total, self.last = position + 1, line
+        line_no, line = 0, b""
+        if self.shard is None:
+            for line_no, line in enumerate(stream, 1):
+                yield line_no, line
+        else:
+            count, index = self.shard.count, self.shard.index
+            for line_no, line in enumerate(stream, 1):
+                if (line_no - 1) % count == index:
+                    yield line_no, line
+        self.total, self.last = line_no, line
 
     # -- shuffled --------------------------------------------------------------------------
 
