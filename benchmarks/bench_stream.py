@@ -1,7 +1,8 @@
 """How close `augman stream` comes to a bare orjson loop, and what a bigger pipe buys.
 
 Streams the inline attributes ``class,class-metadata`` of a generated Ground Truth
-classification manifest (cached under benchmarks/data/) to /dev/null, ``--repeat``
+classification manifest (or ``bounding-box,bounding-box-metadata`` with ``--kind
+bounding-box``; cached under benchmarks/data/) to /dev/null, ``--repeat``
 times each: (a) ``for line in f: orjson.loads(line)``, (b) ``augman.stream(...)`` in
 this process, (c) ``augman stream FILE -o /dev/null`` as a subprocess, and for
 reference (d) the line checks alone, which every streamed line must pass. Prints each
@@ -35,7 +36,11 @@ from augman import sinks  # noqa: E402
 from augman.checks import LineChecker  # noqa: E402
 from benchmarks.bench_validate import bare, manifest  # noqa: E402
 
-ATTRS = ["class", "class-metadata"]
+INLINE = {  # the attributes streamed from each kind of manifest: none of them is a -ref
+    "classification": ["class", "class-metadata"],
+    "bounding-box": ["bounding-box", "bounding-box-metadata"],
+}
+ATTRS = INLINE["classification"]
 
 
 class DevNull:
@@ -99,9 +104,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--kind", choices=sorted(INLINE), default="classification")
     parser.add_argument("--fifo-mib", type=int, default=2048)
     args = parser.parse_args()
-    path = manifest(args.lines, "classification", 1)
+    global ATTRS
+    ATTRS = INLINE[args.kind]
+    path = manifest(args.lines, args.kind, 1)
     size = path.stat().st_size / 1e6
     rows = [
         ("bare orjson loop", lambda: bare(path)),
@@ -110,7 +118,8 @@ def main() -> None:
         ("`augman stream` (CLI)", lambda: command(path)),
     ]
     baseline = None
-    print(f"| {args.lines:,} classification lines ({size:.0f} MB) | median of {args.repeat} | "
+    print(f"| {args.lines:,} {args.kind} lines ({size:.0f} MB), `--attrs {','.join(ATTRS)}` "
+          f"| median of {args.repeat} | "
           "throughput | ratio |\n| --- | ---: | ---: | ---: |")  # fmt: skip
     for name, run in rows:
         seconds = median_seconds(run, args.repeat)
@@ -118,10 +127,15 @@ def main() -> None:
         print(
             f"| {name} | {seconds:.2f} s | {size / seconds:.0f} MB/s | {baseline / seconds:.2f} |"
         )
+    if args.fifo_mib:
+        fifo_table(args.fifo_mib, args.repeat)
+
+
+def fifo_table(megabytes: int, repeat: int) -> None:
     default = sinks.PIPE_SIZE
-    print(f"\n| FIFO writer, {args.fifo_mib} MiB in 1 MiB writes | MiB/s |\n| --- | ---: |")
+    print(f"\n| FIFO writer, {megabytes} MiB in 1 MiB writes | MiB/s |\n| --- | ---: |")
     for name, pipe_size in [("kernel default pipe (64 KiB)", 0), ("F_SETPIPE_SZ 1 MiB", default)]:
-        speeds = [fifo_throughput(args.fifo_mib, pipe_size) for _ in range(args.repeat)]
+        speeds = [fifo_throughput(megabytes, pipe_size) for _ in range(repeat)]
         print(f"| {name} | {statistics.median(speeds):,.0f} |")
 
 
