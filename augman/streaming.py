@@ -11,7 +11,6 @@ on a record boundary (``on_error="stop"``) or is skipped and counted (``"skip"``
 from __future__ import annotations
 
 import struct
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ from augman.sinks import EpochEnded, Sink
 from augman.verdicts import BadLine, EpochChecks, Verdicts
 
 ON_ERROR = ("stop", "skip")
-REF_FLUSH_SECONDS = 0.2  # with -ref attributes, records wait at most this long in the buffer
 
 _pack = struct.Struct("<II").pack  # recordio.header, unrolled into the hot loop below
 _HEADERS = [_pack(MAGIC, n) for n in range(512)]  # the common lengths, packed once
@@ -269,7 +267,6 @@ class _Fetcher:
             concurrency=self.concurrency,
         )  # fmt: skip
         count = 0
-        flushed = time.monotonic()
         try:
             for item, fetched in items:
                 pending.popleft()
@@ -278,9 +275,8 @@ class _Fetcher:
                     continue
                 _write_line(item, fetched, plan, framer, checks.source)
                 count += 1
-                if time.monotonic() - flushed > REF_FLUSH_SECONDS:
-                    framer.flush()
-                    flushed = time.monotonic()
+                # Out with each line: the next may wait for S3, and a write is cheap next to it.
+                framer.flush()
         except AugmanError as exc:
             framer.rollback()
             raise _located(exc, pending, refs, checks.source) from None

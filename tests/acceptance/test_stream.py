@@ -448,3 +448,15 @@ def test_example_streams_its_inline_attributes(cli: Any) -> None:
     result = cli("stream", EXAMPLES / "classification.manifest", "--attrs", "class")
     assert result.exit_code == 0
     assert payloads_of(result.stdout_bytes) == [b"0", b"1", b"2", b"0", b"1", b"0"]
+
+
+def test_augman_dump_reads_back_what_stream_wrote(cli: Any, manifest: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.rio"
+    assert cli("stream", manifest, "--attrs", ATTRS, "-o", out).exit_code == 0
+    rows = list(augman.dump(str(out), attrs=ATTRS.split(","), raw_dir=tmp_path / "raw"))
+    assert [(row.line, row.attribute, row.length) for row in rows] == [
+        (line + 1, attr, len(payload))
+        for line, row_payloads in enumerate(TEXT)
+        for attr, payload in zip(ATTRS.split(","), row_payloads, strict=True)
+    ]
+    assert [Path(str(row.file)).read_bytes() for row in rows] == [p for r in TEXT for p in r]
