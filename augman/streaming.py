@@ -11,19 +11,17 @@ on a record boundary (``on_error="stop"``) or is skipped and counted (``"skip"``
 from __future__ import annotations
 
 import struct
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
-from augman import encoding
-from augman.checks import Top
-from augman.encoding import ENCODINGS, Encoder, is_ref, ref_uri
+from augman.encoding import ENCODINGS, is_ref
 from augman.epochs import EpochLines, Lines
-from augman.errors import AugmanError, DataError, UsageError
+from augman.errors import AugmanError, UsageError
+from augman.fetching import Fetcher, Plan, Prefetch, Resolver, make_fetcher, too_large
 from augman.findings import Finding
-from augman.framing import FLUSH_AT, WRAPS, Framer, Payload
-from augman.recordio import MAGIC, MAX_LENGTH, RecordTooLarge, padding
+from augman.framing import FLUSH_AT, WRAPS, Framer
+from augman.recordio import MAGIC, MAX_LENGTH, padding
 from augman.selection import Shard
 from augman.sinks import EpochEnded, Sink
 from augman.verdicts import BadLine, EpochChecks, Verdicts
@@ -33,16 +31,6 @@ ON_ERROR = ("stop", "skip")
 _pack = struct.Struct("<II").pack  # recordio.header, unrolled into the hot loop below
 _HEADERS = [_pack(MAGIC, n) for n in range(512)]  # the common lengths, packed once
 _PADDING = tuple(padding(n) for n in range(4))
-Plan = tuple[tuple[str, Encoder | None], ...]  # (attribute, encoder; None for a -ref)
-
-
-class Resolver(Protocol):
-    """Fetches the object a ``-ref`` URI names (see :mod:`augman.refs`)."""
-
-    def fetch(self, uri: str) -> Any: ...
-
-
-Prefetch = Callable[..., Iterator[tuple[Any, Sequence[Payload]]]]
 
 
 @dataclass(frozen=True)
@@ -70,14 +58,6 @@ class StreamResult:
     def ok(self) -> bool:
         """Nothing was skipped and the manifest as a whole is fine."""
         return not self.skipped and not self.file_findings
-
-
-class RefFailed(AugmanError):
-    """A ``-ref`` object could not be fetched; says which line and attribute wanted it."""
-
-    def __init__(self, message: str, hint: str | None, exit_code: int) -> None:
-        super().__init__(message, hint)
-        self.exit_code = exit_code
 
 
 def stream(
@@ -116,7 +96,7 @@ def stream(
     plan = _plan(names, wrap, value_encoding, on_error, epochs, concurrency)
     fetcher = None
     if any(encoder is None for _, encoder in plan):
-        fetcher = _fetcher(resolver, s3_client, prefetch, concurrency)
+        fetcher = make_fetcher(resolver, s3_client, prefetch, concurrency)
     totals = _Totals()
     with EpochLines(
         manifest, s3_client=s3_client, epochs=epochs, seed=shuffle_seed, shard=shard
@@ -183,7 +163,7 @@ def _run_epoch(
     verdicts: Verdicts,
     plan: Plan,
     framer: Framer,
-    fetcher: _Fetcher | None,
+    fetcher: Fetcher | None,
     totals: _Totals,
 ) -> None:
     """One epoch; on a stop, the records of the lines before it still go out."""
@@ -225,7 +205,7 @@ def _inline(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> in
                 if length > MAX_LENGTH:
                     del buffer[start:]
                     detail = f"payload of {length:,} bytes exceeds the RecordIO limit of {MAX_LENGTH:,} bytes"
-                    raise _too_large(checks.source, line_no, attr, detail)
+                    raise too_large(checks.source, line_no, attr, detail)
                 buffer += _HEADERS[length] if length < 512 else _pack(MAGIC, length)
                 buffer += payload
                 buffer += _PADDING[length & 3]
@@ -238,118 +218,4 @@ def _inline(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> in
     return count
 
 
-def _too_large(source: str, line_no: int, attr: str, detail: str) -> AugmanError:
-    return DataError(
-        f"{source}:{line_no}: {attr}: {detail}",
-        "SageMaker cannot frame a record this large; use --wrap none or make the value smaller",
-    )
-
-
-class _Item(NamedTuple):
-    line_no: int
-    top: Top | None
-    uris: tuple[str, ...]
-
-
-class _Fetcher:
-    """The loop for manifests with ``-ref`` attributes: fetches ahead, writes in order."""
-
-    def __init__(self, resolver: Resolver, prefetch: Prefetch, concurrency: int) -> None:
-        self.resolver = resolver
-        self.prefetch = prefetch
-        self.concurrency = concurrency
-
-    def run(self, lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> int:
-        refs = tuple(attr for attr, encoder in plan if encoder is None)
-        pending: deque[_Item] = deque()  # fed to prefetch, not yet back: to name a failure
-        items = self.prefetch(
-            _feed(lines, checks, refs, pending), _uris, self.resolver,
-            concurrency=self.concurrency,
-        )  # fmt: skip
-        count = 0
-        try:
-            for item, fetched in items:
-                pending.popleft()
-                if item.top is None:
-                    checks.reject(item.line_no)
-                    continue
-                _write_line(item, fetched, plan, framer, checks.source)
-                count += 1
-                # Out with each line: the next may wait for S3, and a write is cheap next to it.
-                framer.flush()
-        except AugmanError as exc:
-            framer.rollback()
-            raise _located(exc, pending, refs, checks.source) from None
-        finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
-        return count
-
-
-def _feed(
-    lines: Lines, checks: EpochChecks, refs: tuple[str, ...], pending: deque[_Item]
-) -> Iterator[_Item]:
-    """Checked lines for prefetch; a bad line travels as an item without an object."""
-    for line_no, line in lines:
-        top = checks.check(line_no, line)
-        if top is None:
-            item = _Item(line_no, None, ())
-        else:
-            item = _Item(line_no, top, tuple(ref_uri(bytes(top[attr])) for attr in refs))
-        pending.append(item)
-        yield item
-        if top is None and checks.stops:
-            return
-
-
-def _uris(item: _Item) -> tuple[str, ...]:
-    return item.uris
-
-
-def _write_line(
-    item: _Item, fetched: Sequence[Payload], plan: Plan, framer: Framer, source: str
-) -> None:
-    assert item.top is not None
-    objects = iter(fetched)
-    attr = ""
-    try:
-        for attr, encode in plan:
-            if encode is None:
-                framer.add_payload(next(objects))
-            else:
-                framer.add(encode(bytes(item.top[attr])))
-    except RecordTooLarge as exc:
-        raise _too_large(source, item.line_no, attr, str(exc)) from None
-    framer.end_line()
-
-
-def _located(
-    exc: AugmanError, pending: Iterable[_Item], refs: Sequence[str], source: str
-) -> AugmanError:
-    """Name the line and attribute of a failed fetch in its message."""
-    uri = getattr(exc, "uri", None)
-    if uri is None:
-        return exc
-    for item in pending:
-        if uri in item.uris:
-            where = f"{source}:{item.line_no}: {refs[item.uris.index(uri)]}"
-            return RefFailed(f"{where}: {exc.message}", exc.hint, exc.exit_code)
-    return exc
-
-
-def _fetcher(
-    resolver: Resolver | None,
-    s3_client: Callable[[], Any] | None,
-    prefetch: Prefetch | None,
-    concurrency: int,
-) -> _Fetcher:
-    if resolver is None or prefetch is None:
-        from augman import refs  # type: ignore[attr-defined]  # merged from the refs branch
-
-        resolver = resolver or refs.Resolver(s3_client=s3_client)
-        prefetch = prefetch or refs.prefetch
-    return _Fetcher(resolver, prefetch, concurrency)
-
-
-__all__ = ["ENCODINGS", "BadLine", "StreamResult", "encoding", "stream"]
+__all__ = ["BadLine", "StreamResult", "stream"]
