@@ -1,10 +1,8 @@
 """Where streamed bytes go: stdout, a file, a FIFO, or a SageMaker ``/opt/ml`` tree.
 
 A sink hands out one :class:`Output` per epoch. stdout, ``-o FILE`` and ``--fifo``
-write the epochs back to back; ``--sm-root`` serves each epoch on its own FIFO,
-``<channel>_<epoch>``, as SageMaker Pipe mode lays them out (spec section 4): the
-FIFO of the next epoch exists before the current one is closed, and closing it is
-the reader's end-of-file. Every sink is a context manager: leaving it normally
+(here) write the epochs back to back; ``--sm-root`` (:mod:`augman.smroot`) serves
+each epoch on its own FIFO, as SageMaker Pipe mode does. Every sink is a context manager: leaving it normally
 keeps the output (a file is renamed into place), leaving it by an exception
 (a bad line, Ctrl-C, SIGTERM) removes what augman created. FIFOs augman created
 are removed either way.
@@ -14,22 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
-import re
 import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Protocol
 
-from augman.errors import SinkError, UsageError
+from augman.errors import SinkError
 
 PIPE_SIZE = 1 << 20  # asked of every pipe or FIFO written to; 0 leaves the kernel default
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
-_CHANNEL = re.compile(r"[A-Za-z0-9.\-_]{1,64}")
 Data = bytes | bytearray | memoryview
 
 
@@ -88,7 +83,7 @@ class FdOutput:
             raise SinkError(f"{self.name}: write failed: {exc.strerror or exc}") from None
 
 
-class _EpochOutput(FdOutput):
+class EpochOutput(FdOutput):
     """An epoch FIFO's output: a reader that goes away ends the epoch, not the run."""
 
     def write(self, data: Data) -> None:
@@ -155,24 +150,24 @@ def to_file(path: Path) -> Iterator[Sink]:
     written directly.
     """
     if path.exists() and not path.is_file():
-        sink = _BackToBack(str(path), lambda: _open_for_writing(path))
+        sink = _BackToBack(str(path), lambda: open_for_writing(path))
         try:
             yield sink
         finally:
             _close(sink.fd)
         return
-    fd, temp = _temporary_beside(path)
+    fd, temp = temporary_beside(path)
     try:
         yield _BackToBack(str(path), lambda: fd)
     except BaseException:
         os.close(fd)
-        _remove(Path(temp))
+        remove(Path(temp))
         raise
     os.close(fd)
     try:
         os.replace(temp, path)
     except OSError as exc:
-        _remove(Path(temp))
+        remove(Path(temp))
         raise SinkError(f"{path}: cannot rename the output into place: {exc.strerror}") from None
 
 
@@ -182,110 +177,20 @@ def to_fifo(path: Path) -> Iterator[Sink]:
 
     Opening blocks until a reader opens the other end.
     """
-    created = _make_fifo(path)
-    sink = _BackToBack(str(path), lambda: _open_for_writing(path))
+    created = make_fifo(path)
+    sink = _BackToBack(str(path), lambda: open_for_writing(path))
     try:
         yield sink
     finally:
         _close(sink.fd)
         if created:
-            _remove(path)
-
-
-class SageMakerSink:
-    """``<root>/input/data/<channel>_<epoch>`` FIFOs, one per epoch, as in Pipe mode."""
-
-    def __init__(self, data_dir: Path, channel: str, epochs: int) -> None:
-        self.data_dir = data_dir
-        self.channel = channel
-        self.epochs = epochs
-        self.created: list[Path] = []
-
-    def fifo(self, index: int) -> Path:
-        return self.data_dir / f"{self.channel}_{index}"
-
-    def prepare(self, index: int) -> None:
-        """Make epoch ``index``'s FIFO, so that a reader waiting for it finds it."""
-        path = self.fifo(index)
-        if _make_fifo(path):
-            self.created.append(path)
-
-    @contextlib.contextmanager
-    def epoch(self, index: int) -> Iterator[Output]:
-        path = self.fifo(index)
-        fd = _open_for_writing(path)
-        try:
-            grow_pipe(fd)
-            yield _EpochOutput(fd, str(path))
-            if index + 1 < self.epochs:
-                self.prepare(index + 1)  # before the close that is this epoch's EOF
-        finally:
-            os.close(fd)
-
-
-@contextlib.contextmanager
-def to_sagemaker(
-    root: Path,
-    channel: str,
-    *,
-    epochs: int = 1,
-    content_type: str | None = None,
-    sharded: bool = False,
-    wrapper: str = "RecordIO",
-) -> Iterator[Sink]:
-    """Lay out ``root`` as SageMaker's ``/opt/ml`` for one Pipe-mode channel.
-
-    Writes ``input/config/inputdataconfig.json`` (other channels in an existing
-    file are kept) and serves ``input/data/<channel>_0``, ``_1``, ... as FIFOs.
-    """
-    if not _CHANNEL.fullmatch(channel):
-        raise UsageError(
-            f"--channel {channel!r} is not a valid ChannelName",
-            "1 to 64 characters of A-Z, a-z, 0-9, '.', '-' and '_', e.g. train",
-        )
-    entry = {"TrainingInputMode": "Pipe"}
-    if content_type is not None:
-        entry = {"ContentType": content_type, **entry}
-    entry["S3DistributionType"] = "ShardedByS3Key" if sharded else "FullyReplicated"
-    entry["RecordWrapperType"] = wrapper
-    write_input_config(root / "input" / "config" / "inputdataconfig.json", channel, entry)
-    sink = SageMakerSink(_make_dirs(root / "input" / "data"), channel, epochs)
-    try:
-        sink.prepare(0)
-        yield sink
-    finally:
-        for path in sink.created:
-            _remove(path)
-
-
-def write_input_config(path: Path, channel: str, entry: dict[str, str]) -> None:
-    """Set ``channel``'s entry in an ``inputdataconfig.json``, keeping the other channels."""
-    _make_dirs(path.parent)
-    config: dict[str, Any] = {}
-    if path.exists():
-        try:
-            config = json.loads(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            raise SinkError(f"{path}: cannot read the existing config: {exc}") from None
-        if not isinstance(config, dict):
-            raise SinkError(f"{path}: the existing config is not a JSON object")
-    config[channel] = entry
-    fd, temp = _temporary_beside(path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(config, handle, indent=2)
-            handle.write("\n")
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise SinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            remove(path)
 
 
 # -- file-system helpers -----------------------------------------------------------------
 
 
-def _make_dirs(path: Path) -> Path:
+def make_dirs(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -293,7 +198,7 @@ def _make_dirs(path: Path) -> Path:
     return path
 
 
-def _make_fifo(path: Path) -> bool:
+def make_fifo(path: Path) -> bool:
     """Make a FIFO at ``path``; False if one is already there (it is then left alone)."""
     try:
         os.mkfifo(path)
@@ -308,14 +213,14 @@ def _make_fifo(path: Path) -> bool:
         raise SinkError(f"{path}: cannot make a FIFO: {exc.strerror or exc}") from None
 
 
-def _open_for_writing(path: Path) -> int:
+def open_for_writing(path: Path) -> int:
     try:
         return os.open(path, os.O_WRONLY)
     except OSError as exc:
         raise SinkError(f"{path}: cannot open for writing: {exc.strerror or exc}") from None
 
 
-def _temporary_beside(path: Path) -> tuple[int, str]:
+def temporary_beside(path: Path) -> tuple[int, str]:
     """A new file next to ``path`` (same file system, so the final rename is atomic)."""
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -333,6 +238,6 @@ def _close(fd: int | None) -> None:
             os.close(fd)
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)

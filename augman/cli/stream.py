@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from augman import api, s3, sinks
+from augman import api, s3, sinks, smroot
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -126,7 +126,7 @@ def _open_sink(
     if sm_root is not None:
         if channel is None:
             raise UsageError("--sm-root needs --channel", "e.g. --sm-root ./opt_ml --channel train")
-        return sinks.to_sagemaker(
+        return smroot.to_sagemaker(
             sm_root, channel, epochs=epochs, content_type=content_type, sharded=shard is not None,
             wrapper="RecordIO" if wrap is Wrap.recordio else "None",
         )  # fmt: skip

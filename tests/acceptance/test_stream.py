@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import augman
-from augman import sinks
+from augman import smroot
 from augman.selection import Shard
 from augman.verdicts import BadLine
 
@@ -345,7 +345,7 @@ def test_sm_root_writes_inputdataconfig_and_keeps_other_channels(
     config = tmp_path / "input" / "config" / "inputdataconfig.json"
     config.parent.mkdir(parents=True)
     config.write_text('{"validation": {"TrainingInputMode": "File"}}')
-    with sinks.to_sagemaker(
+    with smroot.to_sagemaker(
         tmp_path, "train", content_type="application/x-recordio", sharded=True, wrapper="None"
     ):
         assert (tmp_path / "input" / "data" / "train_0").is_fifo()
@@ -365,7 +365,7 @@ def test_sm_root_writes_inputdataconfig_and_keeps_other_channels(
 
 
 def test_sm_root_default_entry(tmp_path: Path) -> None:
-    with sinks.to_sagemaker(tmp_path, "train"):
+    with smroot.to_sagemaker(tmp_path, "train"):
         pass
     config = json.loads((tmp_path / "input" / "config" / "inputdataconfig.json").read_text())
     assert config == {
