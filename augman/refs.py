@@ -217,9 +217,12 @@ class _S3Object:
         self._uri = str(location)
         self._chunk_size = chunk_size
         response = self._get()
-        self.length = int(response["ContentLength"])
         self._etag: str | None = response.get("ETag")
         self._body = response["Body"]
+        if response.get("ContentLength") is None:  # S3 always sends it; a proxy might not
+            self.close()
+            raise RefError(self._uri, f"{self._uri}: the endpoint sent no Content-Length")
+        self.length = int(response["ContentLength"])
 
     def fetch(self, small_object: int) -> Fetched:
         if self.length <= small_object:

@@ -510,3 +510,16 @@ def test_order_is_kept_for_any_items_latencies_and_bounds(
         lookahead=lookahead, max_bytes=max_bytes,
     )  # fmt: skip
     assert received(pairs) == [(item, [u.encode() for u in uris_of(item)]) for item in items]
+
+
+def test_a_response_without_a_length_is_refused_not_guessed() -> None:
+    body = Body(b"data")
+
+    class NoLength:
+        def get_object(self, **_: str) -> Any:
+            return {"Body": body}
+
+    with pytest.raises(RefError, match="no Content-Length") as caught:
+        Resolver(s3_client=NoLength).fetch("s3://bkt/k")
+    assert caught.value.exit_code == 2
+    assert body.closed
