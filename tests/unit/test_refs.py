@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -446,25 +450,27 @@ def test_objects_larger_than_the_window_still_stream() -> None:
 
 
 class Lazy:
-    """Lazy objects that record whether they were closed unread."""
+    """Lazy objects that record which were fetched and which were closed unread."""
 
     def __init__(self) -> None:
-        self.closed: list[str] = []
+        self.fetched: list[int] = []
+        self.closed: list[int] = []
 
     def fetch(self, uri: str) -> Fetched:
         time.sleep(0.001)
-        return Fetched(3, LazyChunks(uri, self.closed))
+        self.fetched.append(int(uri.rsplit("/", 1)[1]))
+        return Fetched(3, LazyChunks(self.fetched[-1], self.closed))
 
 
 class LazyChunks:
-    def __init__(self, uri: str, closed: list[str]) -> None:
-        self.uri, self.closed = uri, closed
+    def __init__(self, item: int, closed: list[int]) -> None:
+        self.item, self.closed = item, closed
 
     def __iter__(self) -> Iterator[bytes]:
         yield b"abc"
 
     def close(self) -> None:
-        self.closed.append(self.uri)
+        self.closed.append(self.item)
 
 
 @pytest.mark.parametrize("max_bytes", [1 << 20, 1], ids=["window open", "workers waiting"])
@@ -477,7 +483,8 @@ def test_closing_early_stops_the_workers_and_closes_unread_objects(max_bytes: in
     pairs.close()
     assert taken == [0, 1, 2, 3, 4]
     assert threading.active_count() <= baseline
-    assert resolver.closed and all(int(uri.rsplit("/", 1)[1]) >= 5 for uri in resolver.closed)
+    assert sorted(resolver.closed) == sorted(i for i in resolver.fetched if i not in taken)
+    assert len(resolver.fetched) < 5 + 4 * 16  # fetches stopped within the look-ahead
 
 
 def test_ctrl_c_in_the_consumer_stops_the_workers() -> None:
@@ -487,6 +494,29 @@ def test_ctrl_c_in_the_consumer_stops_the_workers() -> None:
             if item == 3:
                 raise KeyboardInterrupt
     assert threading.active_count() <= baseline
+
+
+ABANDONED = """
+    import itertools
+    from augman.refs import Fetched, prefetch
+
+    class Resolver:
+        def fetch(self, uri):
+            return Fetched(100, (bytes(100),))
+
+    PAIRS = prefetch(itertools.count(), lambda i: ["s3://b/k"], Resolver(), max_bytes=150)
+    print(next(PAIRS)[0])  # workers now wait for room in the window; PAIRS is never closed
+"""
+
+
+def test_a_prefetch_never_closed_does_not_hang_the_interpreter_at_exit() -> None:
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(ABANDONED)],
+        capture_output=True, timeout=30, env=env,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"0\n", b"")
 
 
 @settings(max_examples=40, deadline=None)
