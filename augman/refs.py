@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -180,10 +180,16 @@ class Resolver:
                 if length <= self.small_object:
                     return Fetched(length, (_read_exactly(file, length, uri),))
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            raise RefError(uri, f"{uri}: no such file {path} in the mirror", exit_code=1) from None
+            raise RefError(
+                uri, f"{uri}: no such file {path} in the mirror", _MISSING_FILE_HINT, 1
+            ) from None
         except OSError as exc:
             raise RefError(uri, f"{uri}: cannot read {path}: {exc.strerror or exc}") from None
-        return Fetched(length, _file_chunks(path, length, uri, self.chunk_size))
+        chunks = _file_chunks(path, length, uri, self.chunk_size)
+        return Fetched(length, _LazyChunks(uri, chunks, chunks.close))
+
+
+_MISSING_FILE_HINT = "a --mirror folder holds each object at FOLDER/<key after the prefix>"
 
 
 def _read_exactly(file: IO[bytes], length: int, uri: str) -> bytes:
@@ -193,7 +199,9 @@ def _read_exactly(file: IO[bytes], length: int, uri: str) -> bytes:
     return data
 
 
-def _file_chunks(path: Path, length: int, uri: str, chunk_size: int) -> Iterator[bytes]:
+def _file_chunks(
+    path: Path, length: int, uri: str, chunk_size: int
+) -> Generator[bytes, None, None]:
     """Read a large mirror file lazily, exactly ``length`` bytes, or raise RefError."""
     try:
         with open(path, "rb") as file:
@@ -228,7 +236,8 @@ class _S3Object:
         if self.length <= small_object:
             # One read: the body arrives as one bytes object, never copied again.
             return Fetched(self.length, (b"".join(self.chunks(max(self.length, 1))),))
-        return Fetched(self.length, _ClosingChunks(self.chunks(self._chunk_size), self.close))
+        chunks = self.chunks(self._chunk_size)
+        return Fetched(self.length, _LazyChunks(self._uri, chunks, self.close))
 
     def close(self) -> None:
         self._body.close()
@@ -281,12 +290,20 @@ def _as_ref_error(exc: Exception, uri: str) -> RefError:
     return RefError(uri, error.message, error.hint, 1 if isinstance(error, SourceError) else 2)
 
 
-class _ClosingChunks:
-    """A lazy chunk iterable whose open body can be closed without reading it."""
+class _LazyChunks:
+    """The chunks of a large object: read as they are iterated, once; closable unread."""
 
-    def __init__(self, chunks: Iterator[bytes], close: Callable[[], None]) -> None:
-        self._chunks = chunks
-        self.close = close
+    def __init__(self, uri: str, chunks: Iterator[bytes], close: Callable[[], None]) -> None:
+        self._uri = uri
+        self._chunks: Iterator[bytes] | None = chunks
+        self._close = close
 
     def __iter__(self) -> Iterator[bytes]:
-        return self._chunks
+        if self._chunks is None:
+            # A second pass would silently yield nothing: a short record, so refuse it.
+            raise RuntimeError(f"the chunks of {self._uri} can be iterated only once")
+        chunks, self._chunks = self._chunks, None
+        return chunks
+
+    def close(self) -> None:
+        self._close()

@@ -196,6 +196,7 @@ def test_missing_objects_are_data_errors(tmp_path: Path, uri: str, why: str) -> 
     with pytest.raises(RefError, match=why) as caught:
         mirror_resolver(tmp_path, "s3://bkt={d}").fetch(uri)
     assert (caught.value.exit_code, caught.value.uri) == (1, uri)
+    assert caught.value.hint
 
 
 def test_small_files_are_read_whole_and_large_ones_lazily(tmp_path: Path) -> None:
@@ -207,6 +208,8 @@ def test_small_files_are_read_whole_and_large_ones_lazily(tmp_path: Path) -> Non
     large = resolver.fetch("s3://bkt/large")
     assert large.length == 25
     assert [len(c) for c in large.chunks] == [4, 4, 4, 4, 4, 4, 1]
+    with pytest.raises(RuntimeError, match="only once"):
+        list(large.chunks)  # a second pass would be a short record
 
 
 def test_a_large_file_that_shrinks_before_it_is_read_raises(tmp_path: Path) -> None:
