@@ -57,7 +57,8 @@ class Mirror:
     """--mirror s3://bucket[/prefix]=DIR: objects under that prefix are read from DIR instead.
 
     The prefix is a folder: ``s3://b/images=DIR`` and ``s3://b/images/=DIR`` both map
-    ``s3://b/images/x/1.jpg`` to ``DIR/x/1.jpg``.
+    ``s3://b/images/x/1.jpg`` to ``DIR/x/1.jpg``. Keys are file names as they are (no
+    URL decoding). A prefix that holds '=' should end in '/': ``s3://b/year=2024/=DIR``.
     """
 
     bucket: str
