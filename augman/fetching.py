@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol
 
+from augman import refs
 from augman.checks import Top
 from augman.encoding import Encoder, ref_uri
 from augman.epochs import Lines
@@ -31,14 +32,6 @@ class Resolver(Protocol):
 
 
 Prefetch = Callable[..., Iterator[tuple[Any, Sequence[Payload]]]]
-
-
-class RefFailed(AugmanError):
-    """A ``-ref`` object could not be fetched; says which line and attribute wanted it."""
-
-    def __init__(self, message: str, hint: str | None, exit_code: int) -> None:
-        super().__init__(message, hint)
-        self.exit_code = exit_code
 
 
 def too_large(source: str, line_no: int, attr: str, detail: str) -> AugmanError:
@@ -64,10 +57,10 @@ class Fetcher:
         self.concurrency = concurrency
 
     def run(self, lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> int:
-        refs = tuple(attr for attr, encoder in plan if encoder is None)
+        ref_attrs = tuple(attr for attr, encoder in plan if encoder is None)
         pending: deque[_Item] = deque()  # fed to prefetch, not yet back: to name a failure
         items = self.prefetch(
-            _feed(lines, checks, refs, pending), _uris, self.resolver,
+            _feed(lines, checks, ref_attrs, pending), _uris, self.resolver,
             concurrency=self.concurrency,
         )  # fmt: skip
         count = 0
@@ -83,7 +76,7 @@ class Fetcher:
                 framer.flush()
         except AugmanError as exc:
             framer.rollback()
-            raise _located(exc, pending, refs, checks.source) from None
+            raise _located(exc, pending, ref_attrs, checks.source) from None
         finally:
             close = getattr(items, "close", None)
             if close is not None:
@@ -92,7 +85,7 @@ class Fetcher:
 
 
 def _feed(
-    lines: Lines, checks: EpochChecks, refs: tuple[str, ...], pending: deque[_Item]
+    lines: Lines, checks: EpochChecks, ref_attrs: tuple[str, ...], pending: deque[_Item]
 ) -> Iterator[_Item]:
     """Checked lines for prefetch; a bad line travels as an item without an object."""
     for line_no, line in lines:
@@ -100,7 +93,7 @@ def _feed(
         if top is None:
             item = _Item(line_no, None, ())
         else:
-            item = _Item(line_no, top, tuple(ref_uri(bytes(top[attr])) for attr in refs))
+            item = _Item(line_no, top, tuple(ref_uri(bytes(top[attr])) for attr in ref_attrs))
         pending.append(item)
         yield item
         if top is None and checks.stops:
@@ -129,16 +122,15 @@ def _write_line(
 
 
 def _located(
-    exc: AugmanError, pending: Iterable[_Item], refs: Sequence[str], source: str
+    exc: AugmanError, pending: Iterable[_Item], ref_attrs: Sequence[str], source: str
 ) -> AugmanError:
     """Name the line and attribute of a failed fetch in its message."""
-    uri = getattr(exc, "uri", None)
-    if uri is None:
+    if not isinstance(exc, refs.RefError):
         return exc
     for item in pending:
-        if uri in item.uris:
-            where = f"{source}:{item.line_no}: {refs[item.uris.index(uri)]}"
-            return RefFailed(f"{where}: {exc.message}", exc.hint, exc.exit_code)
+        if exc.uri in item.uris:
+            where = f"{source}:{item.line_no}: {ref_attrs[item.uris.index(exc.uri)]}"
+            return refs.RefError(exc.uri, f"{where}: {exc.message}", exc.hint, exc.exit_code)
     return exc
 
 
@@ -149,8 +141,6 @@ def make_fetcher(
     concurrency: int,
 ) -> Fetcher:
     if resolver is None or prefetch is None:
-        from augman import refs  # type: ignore[attr-defined]  # merged from the refs branch
-
         resolver = resolver or refs.Resolver(s3_client=s3_client)
         prefetch = prefetch or refs.prefetch
     return Fetcher(resolver, prefetch, concurrency)

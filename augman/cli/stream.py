@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from augman import api, s3, sinks, smroot
+from augman import api, refs, s3, sinks, smroot
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -141,8 +141,6 @@ def _resolver(names: Sequence[str], mirrors: Sequence[str], factory: Any) -> Any
     """The -ref resolver, built only when a -ref attribute or a mirror asks for one."""
     if not mirrors and not any(is_ref(name) for name in names):
         return None
-    from augman import refs  # type: ignore[attr-defined]
-
     return refs.Resolver([refs.Mirror.parse(text) for text in mirrors], s3_client=factory)
 
 

@@ -24,6 +24,7 @@ import pytest
 import augman
 from augman import framing
 from augman.errors import AugmanError, DataError, SourceError
+from augman.refs import RefError
 from augman.verdicts import BadLine
 
 MAGIC = 0xCED7230A
@@ -39,12 +40,8 @@ class Fetched:
     chunks: Iterable[bytes]
 
 
-class MissingObject(AugmanError):
-    exit_code = 1
-
-    def __init__(self, uri: str) -> None:
-        super().__init__(f"{uri}: no such object", "check the key")
-        self.uri = uri
+def missing_object(uri: str) -> RefError:
+    return RefError(uri, f"{uri}: no such object", "check the key", 1)
 
 
 class FakeResolver:
@@ -62,7 +59,7 @@ class FakeResolver:
         with self._lock:
             self.fetched.append(uri)
         if uri not in self.objects:
-            raise MissingObject(uri)
+            raise missing_object(uri)
         data = self.objects[uri]
         return Fetched(len(data), [data[i : i + 3] for i in range(0, len(data), 3)])
 
