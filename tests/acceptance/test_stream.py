@@ -460,3 +460,28 @@ def test_augman_dump_reads_back_what_stream_wrote(cli: Any, manifest: Path, tmp_
         for attr, payload in zip(ATTRS.split(","), row_payloads, strict=True)
     ]
     assert [Path(str(row.file)).read_bytes() for row in rows] == [p for r in TEXT for p in r]
+
+
+def test_skipped_lines_are_counted_once_over_epochs(
+    cli: Any, write_manifest: Any, tmp_path: Path
+) -> None:
+    path = write_manifest('{"class":1}', "{bad", '{"class":3}')
+    out = tmp_path / "out.bin"
+    result = cli(
+        "stream", path, "--attrs", "class", "--on-error", "skip", "--epochs", "3", "-o", out
+    )
+    assert result.exit_code == 1
+    assert "skipped 1 bad line(s)" in result.stderr
+    assert payloads_of(out.read_bytes()) == [b"1", b"3"] * 3  # a skip completes the stream
+
+
+def test_an_unreadable_inputdataconfig_is_an_error(
+    cli: Any, manifest: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "input" / "config" / "inputdataconfig.json"
+    config.parent.mkdir(parents=True)
+    config.write_text("{not json")
+    result = cli("stream", manifest, "--attrs", ATTRS, "--sm-root", tmp_path, "--channel", "train")
+    assert result.exit_code == 2
+    assert "cannot read the existing config" in result.stderr
+    assert config.read_text() == "{not json"
