@@ -56,14 +56,14 @@ class Fetcher:
         self.prefetch = prefetch
         self.concurrency = concurrency
 
-    def run(self, lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> int:
+    def run(self, lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> None:
+        """Stream the epoch's ``lines`` into ``framer``, one whole line at a time."""
         ref_attrs = tuple(attr for attr, encoder in plan if encoder is None)
         pending: deque[_Item] = deque()  # fed to prefetch, not yet back: to name a failure
         items = self.prefetch(
             _feed(lines, checks, ref_attrs, pending), _uris, self.resolver,
             concurrency=self.concurrency,
         )  # fmt: skip
-        count = 0
         try:
             for item, fetched in items:
                 pending.popleft()
@@ -71,7 +71,6 @@ class Fetcher:
                     checks.reject(item.line_no)
                     continue
                 _write_line(item, fetched, plan, framer, checks.source)
-                count += 1
                 # Out with each line: the next may wait for S3, and a write is cheap next to it.
                 framer.flush()
         except AugmanError as exc:
@@ -81,7 +80,6 @@ class Fetcher:
             close = getattr(items, "close", None)
             if close is not None:
                 close()
-        return count
 
 
 def _feed(

@@ -44,6 +44,7 @@ class Framer:
         self.recordio = wrap == "recordio"
         self.buffer = bytearray()
         self.mark = 0
+        self.lines = 0
         self.records = 0
         self._records_at_mark = 0
         self.written = 0
@@ -79,6 +80,7 @@ class Framer:
 
     def end_line(self) -> None:
         """Close the current line; write the buffer out once it holds about 1 MiB."""
+        self.lines += 1
         if len(self.buffer) >= FLUSH_AT:
             self.flush()
         self.mark = len(self.buffer)

@@ -145,6 +145,7 @@ class _Totals:
     cut: list[int] = field(default_factory=list)
 
     def add(self, framer: Framer) -> None:
+        self.lines += framer.lines
         self.records += framer.records
         self.bytes += framer.written
 
@@ -170,16 +171,16 @@ def _run_epoch(
     checks = verdicts.for_epoch(epoch)
     try:
         if fetcher is None:
-            totals.lines += _inline(lines.epoch(epoch, framer.flush), checks, plan, framer)
+            _inline(lines.epoch(epoch, framer.flush), checks, plan, framer)
         else:
-            totals.lines += fetcher.run(lines.epoch(epoch), checks, plan, framer)
+            fetcher.run(lines.epoch(epoch), checks, plan, framer)
     except AugmanError:
         framer.flush()  # the whole lines before the one that failed
         raise
     framer.flush()
 
 
-def _inline(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> int:
+def _inline(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> None:
     """The hot loop when no attribute is a ``-ref``: no fetching, no threads.
 
     Framing is written out here rather than called per record: this loop runs
@@ -189,33 +190,35 @@ def _inline(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> in
     buffer, flush, recordio = framer.buffer, framer.flush, framer.recordio
     encoders = [(attr, encode) for attr, encode in plan if encode is not None]
     count = 0
-    for line_no, line in lines:
-        top = check(line_no, line)
-        if found:
-            top = judge(line_no, top)
-            if top is None:
-                checks.reject(line_no)
-                continue
-        assert top is not None
-        start = len(buffer)
-        for attr, encode in encoders:
-            payload = encode(bytes(top[attr]))
-            if recordio:
-                length = len(payload)
-                if length > MAX_LENGTH:
-                    del buffer[start:]
-                    detail = f"payload of {length:,} bytes exceeds the RecordIO limit of {MAX_LENGTH:,} bytes"
-                    raise too_large(checks.source, line_no, attr, detail)
-                buffer += _HEADERS[length] if length < 512 else _pack(MAGIC, length)
-                buffer += payload
-                buffer += _PADDING[length & 3]
-            else:
-                buffer += payload
-        count += 1
-        if len(buffer) >= FLUSH_AT:
-            flush()
-    framer.records += count * len(encoders)
-    return count
+    try:
+        for line_no, line in lines:
+            top = check(line_no, line)
+            if found:
+                top = judge(line_no, top)
+                if top is None:
+                    checks.reject(line_no)
+                    continue
+            assert top is not None
+            start = len(buffer)
+            for attr, encode in encoders:
+                payload = encode(bytes(top[attr]))
+                if recordio:
+                    length = len(payload)
+                    if length > MAX_LENGTH:
+                        del buffer[start:]
+                        detail = f"payload of {length:,} bytes exceeds the RecordIO limit of {MAX_LENGTH:,} bytes"
+                        raise too_large(checks.source, line_no, attr, detail)
+                    buffer += _HEADERS[length] if length < 512 else _pack(MAGIC, length)
+                    buffer += payload
+                    buffer += _PADDING[length & 3]
+                else:
+                    buffer += payload
+            count += 1
+            if len(buffer) >= FLUSH_AT:
+                flush()
+    finally:  # also when the stream stops or the reader goes: the counts stay right
+        framer.lines += count
+        framer.records += count * len(encoders)
 
 
 __all__ = ["BadLine", "StreamResult", "stream"]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import augman
-from augman import smroot
+from augman import sinks, smroot
 from augman.selection import Shard
 from augman.verdicts import BadLine
 
@@ -485,3 +485,23 @@ def test_an_unreadable_inputdataconfig_is_an_error(
     assert result.exit_code == 2
     assert "cannot read the existing config" in result.stderr
     assert config.read_text() == "{not json"
+
+
+def test_a_reader_gone_ends_only_its_epoch(
+    write_manifest: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(augman.streaming, "FLUSH_AT", 1)  # a write after every line
+    path = str(write_manifest(*numbered(5)))
+
+    class ClosesEpochZero(MemorySink):
+        def write(self, data: bytes) -> None:
+            if len(self.epochs) == 1 and self.epochs[0]:
+                raise sinks.EpochEnded
+            super().write(data)
+
+    sink = ClosesEpochZero()
+    result = augman.stream(path, sink, attrs=["class"], epochs=2)
+    assert payloads_of(bytes(sink.epochs[0])) == [b"0"]
+    assert payloads_of(bytes(sink.epochs[1])) == [b"0", b"1", b"2", b"3", b"4"]
+    assert result.epochs_cut == (0,)
+    assert (result.lines, result.records) == (7, 7)  # epoch 0 had framed 2 lines when cut
