@@ -85,6 +85,8 @@ def stream(
     Example: augman stream train.manifest --attrs source-ref,class --sm-root ./opt_ml --channel train --epochs 2
     """
     with _sigterm_as_exit(), error_boundary():
+        if allow_skips and on_error is not OnError.skip:
+            raise UsageError("--allow-skips needs --on-error skip")
         names = api.check_attribute_names(parse_attrs(attrs) or [])
         shard_value = Shard.parse(shard) if shard is not None else None
         factory = s3.client_factory(endpoint_url, region, profile)

@@ -400,11 +400,12 @@ def test_an_existing_non_fifo_is_not_overwritten(cli: Any, manifest: Path, tmp_p
         (("--sm-root", "d"), "--sm-root needs --channel"),
         (("--sm-root", "d", "--channel", "bad name"), "not a valid ChannelName"),
         (("--shard", "3/3"), "--shard '3/3'"),
+        (("--allow-skips",), "--allow-skips needs --on-error skip"),
         (("--value-encoding", "yaml"), "unknown value encoding 'yaml'"),
         (("--attrs", ",".join(f"a{n}" for n in range(17))), "at most 16"),
     ],
     ids=["file-and-fifo", "fifo-and-sm-root", "channel-alone", "content-type-alone",
-         "sm-root-alone", "bad-channel", "bad-shard", "bad-encoding", "too-many-attrs"],
+         "sm-root-alone", "bad-channel", "bad-shard", "allow-skips-alone", "bad-encoding", "too-many-attrs"],
 )  # fmt: skip
 def test_usage_errors_exit_2(
     cli: Any,
