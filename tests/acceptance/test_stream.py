@@ -506,3 +506,35 @@ def test_a_reader_gone_ends_only_its_epoch(
     assert payloads_of(bytes(sink.epochs[1])) == [b"0", b"1", b"2", b"3", b"4"]
     assert result.epochs_cut == (0,)
     assert (result.lines, result.records) == (7, 7)  # epoch 0 had framed 2 lines when cut
+
+
+def test_sm_root_options_reach_inputdataconfig(cli: Any, manifest: Path, tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "input" / "data" / "validation_0"
+    received: list[bytes] = []
+
+    def read() -> None:
+        while not fifo.exists():
+            threading.Event().wait(0.01)
+        received.append(fifo.read_bytes())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    result = cli(
+        "stream", manifest, "--attrs", ATTRS, "--sm-root", tmp_path, "--channel", "validation",
+        "--content-type", "application/x-recordio", "--shard", "0/2", "--wrap", "none",
+    )  # fmt: skip
+    reader.join(30)
+    assert result.exit_code == 0, result.stderr
+    assert received == [b"".join(TEXT[0]) + b"".join(TEXT[2])]
+    config = json.loads((tmp_path / "input" / "config" / "inputdataconfig.json").read_text())
+    assert config == {
+        "validation": {
+            "ContentType": "application/x-recordio",
+            "TrainingInputMode": "Pipe",
+            "S3DistributionType": "ShardedByS3Key",
+            "RecordWrapperType": "None",
+        }
+    }
+    assert not fifo.exists()
