@@ -538,3 +538,11 @@ def test_sm_root_options_reach_inputdataconfig(cli: Any, manifest: Path, tmp_pat
         }
     }
     assert not fifo.exists()
+
+
+def test_crlf_lines_stream_their_values_with_a_warning(cli: Any, write_manifest: Any) -> None:
+    path = write_manifest('{"source":"a","class":1}', '{"source":"b","class":2.0}', newline=b"\r\n")
+    result = cli("stream", path, "--attrs", "source,class")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == recordio([[b"a", b"1"], [b"b", b"2.0"]])
+    assert "AM113 x1" in result.stderr
