@@ -153,7 +153,7 @@ def test_same_seed_same_bytes_on_the_fifos(tmp_path: Path) -> None:
 
 
 def test_a_reader_closing_an_epoch_early_ends_that_epoch_only(tmp_path: Path) -> None:
-    manifest = numbered(tmp_path / "m.manifest", 100_000)  # ~2 MB an epoch: more than a pipe holds
+    manifest = numbered(tmp_path / "m.manifest", 200_000)  # ~3 MB an epoch: 3x what a pipe holds
     root = tmp_path / "opt_ml"
     reader = Reader(root / "input" / "data", "train", [100, None])
     reader.start()
@@ -164,8 +164,8 @@ def test_a_reader_closing_an_epoch_early_ends_that_epoch_only(tmp_path: Path) ->
     _, stderr = process.communicate(timeout=WAIT)
     reader.join(WAIT)
     assert process.returncode == 0, stderr
-    assert reader.epochs[0] == expected(100_000)[:100]
-    assert reader.epochs[1] == expected(100_000)
+    assert reader.epochs[0] == expected(200_000)[:100]
+    assert reader.epochs[1] == expected(200_000)
     assert stderr == b""
 
 
