@@ -193,12 +193,11 @@ def _inline(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> No
     try:
         for line_no, line in lines:
             top = check(line_no, line)
-            if found:
+            if found:  # the checker said something: warnings pass, errors make the line bad
                 top = judge(line_no, top)
-                if top is None:
-                    checks.reject(line_no)
-                    continue
-            assert top is not None
+            if top is None:
+                checks.reject(line_no)
+                continue
             start = len(buffer)
             for attr, encode in encoders:
                 payload = encode(bytes(top[attr]))
