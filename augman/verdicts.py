@@ -94,7 +94,7 @@ class EpochChecks:
 
     def reject(self, line_no: int) -> None:
         """The writer reached a bad line: stop (raise :class:`BadLine`) or skip it."""
-        errors = self.rejected.pop(line_no)
+        errors = self.rejected.pop(line_no, [])
         if self.stops:
             raise BadLine(self.source, line_no, errors)
         self.verdicts.skip(line_no, errors)
