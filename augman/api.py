@@ -14,6 +14,8 @@ from typing import Any
 from augman.checks import LineChecker
 from augman.errors import UsageError
 from augman.findings import FindingCollector, Report, SourceSummary
+from augman.selecting import SelectResult as SelectResult  # re-exported: part of the API
+from augman.selecting import select as select
 from augman.sources import Source, open_source
 
 MAX_ATTRIBUTE_NAMES = 16

@@ -1,0 +1,61 @@
+"""``--where``: keep the lines for which a JMESPath expression is truthy.
+
+The expression is compiled once. Truthiness is JMESPath's own (its ``||`` and
+``&&`` use it): null, false, and an empty string, array or object are false;
+every number, ``0`` included, is true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jmespath
+import jmespath.exceptions
+import orjson
+
+from augman.errors import UsageError
+
+_WHERE_HINT = (
+    "JMESPath quotes names with - in double quotes and literals in backticks: "
+    "--where '\"class-metadata\".confidence > `0.9`'"
+)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A compiled ``--where`` expression."""
+
+    text: str
+    compiled: Any
+
+    @classmethod
+    def parse(cls, text: str) -> Where:
+        """Compile ``text``; raise :class:`UsageError` with the parser's message if it is bad."""
+        try:
+            return cls(text, jmespath.compile(text))
+        except jmespath.exceptions.JMESPathError as exc:
+            raise UsageError(f"--where: {exc}", _WHERE_HINT) from None
+
+    def matches(self, line: bytes, source: str, line_no: int) -> bool:
+        """Whether the expression is truthy for ``line`` (a valid JSON object line).
+
+        ``source`` and ``line_no`` name the line in the :class:`UsageError` raised
+        when the expression cannot be evaluated on it, e.g. ``length(null)``.
+        """
+        try:
+            return truthy(self.compiled.search(orjson.loads(line)))
+        except jmespath.exceptions.JMESPathError as exc:
+            raise UsageError(
+                f"{source}:{line_no}: --where {self.text!r} fails on this line: {exc}",
+                "guard values that some lines lack, e.g. length(a || `[]`)",
+            ) from None
+
+
+def truthy(value: Any) -> bool:
+    """JMESPath truthiness: false for null, false, "", [] and {}; true otherwise (0 too)."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, (str, list, dict)):
+        return len(value) > 0
+    return True
