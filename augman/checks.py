@@ -40,6 +40,11 @@ class Shape:
     selected: tuple[str, ...]
     count: int = 0
     lines: list[int] = field(default_factory=list)
+    compact_length: int = 0  # of the keys: see _compact_length
+    has_checks: bool = False
+
+    def __post_init__(self) -> None:
+        self.has_checks = bool(self.missing or self.order or self.selected or self.refs)
 
 
 class LineChecker:
@@ -50,8 +55,11 @@ class LineChecker:
     line is not a usable JSON object.
     """
 
-    def __init__(self, source: str, emit: Emit, attrs: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, source: str, emit: Emit, attrs: Sequence[str] | None = None, at_start: bool = True
+    ) -> None:
         self.source = source
+        self.bom_line = 1 if at_start else 0  # only a file's first line can carry a BOM
         self.emit = emit
         self.attrs = tuple(attrs) if attrs else None
         self.lines = 0
@@ -61,15 +69,16 @@ class LineChecker:
         self.last_line = b""
         self.shapes: dict[tuple[str, ...], Shape] = {}
         self.shapes_complete = True
-        self._good_buckets: set[str] = set()
+        self._good_prefix = b'"s3://"'  # matches no URI until a bucket is known good
         self._quoted: dict[str, bytes] = {}
 
     # -- one line ----------------------------------------------------------------
 
     def check(self, line_no: int, line: bytes) -> Top | None:
-        """Check one physical line (with its line ending); return its object or None."""
-        self.lines = line_no
-        self.last_line = line
+        """Check one physical line (with its line ending); return its object or None.
+
+        Lines must come in order; :meth:`finish` needs the last one.
+        """
         if line.endswith(b"\r\n"):
             self._crlf(line_no)
         top: Top | None
@@ -82,15 +91,21 @@ class LineChecker:
         else:
             if not line.isascii() and self._bad_utf8(line_no, line):
                 return None
-            if (b"\\ud" in line or b"\\uD" in line) and self._bad_surrogate(line_no, line):
+            # memchr for a backslash first: most lines have no escapes at all
+            if b"\\" in line and self._bad_surrogate(line_no, line):
                 return None
         self.objects += 1
-        if len(line) - _compact_length(top) >= 5:
+        shape = self.shapes.get(tuple(top)) or self._new_shape(tuple(top))
+        shape.count += 1
+        if shape.count <= LINES_PER_SHAPE:
+            shape.lines.append(line_no)
+        if len(line) - shape.compact_length - sum(map(len, top.values())) >= 5:
             self._check_duplicates(line_no, line, top)
-        self._check_attributes(line_no, top, self._shape(line_no, top))
+        if shape.has_checks:
+            self._check_attributes(line_no, line, top, shape)
         return top
 
-    def _check_attributes(self, line_no: int, top: Top, shape: Shape) -> None:
+    def _check_attributes(self, line_no: int, line: bytes, top: Top, shape: Shape) -> None:
         for attr, message in shape.missing:
             self._emit(line_no, None, "AM201", message, attr)
         if shape.order:
@@ -98,9 +113,19 @@ class LineChecker:
         for attr in shape.selected:
             raw = top[attr]
             if len(raw) <= 4 and bytes(raw) in _EMPTY_VALUES:
-                self._emit(line_no, None, "AM204", f"{attr} is {bytes(raw).decode()}", attr)
+                column = self._column_of(line, attr)
+                self._emit(line_no, column, "AM204", f"{attr} is {bytes(raw).decode()}", attr)
         for attr in shape.refs:
-            self._check_ref(line_no, attr, top[attr])
+            self._check_ref(line_no, line, attr, top[attr])
+
+    def _column_of(self, line: bytes, key: str, occurrence: int = 1) -> int | None:
+        """The 1-based character column of ``"key"`` in the line (None when written escaped)."""
+        quoted, at = self._quote(key), -1
+        for _ in range(occurrence):
+            at = line.find(quoted, at + 1)
+            if at < 0:
+                return None
+        return len(line[:at].decode("utf-8", "replace")) + 1
 
     def _emit(
         self,
@@ -124,7 +149,7 @@ class LineChecker:
 
     def _diagnose(self, line_no: int, line: bytes) -> Top | None:
         body = jsonline.body_of(line)
-        if line_no == 1 and body.startswith(jsonline.BOM):
+        if line_no == self.bom_line and body.startswith(jsonline.BOM):
             self._emit(1, 1, "AM105", "the file starts with a UTF-8 byte order mark (EF BB BF)")
             body = body[len(jsonline.BOM) :]
         result = jsonline.diagnose(body, final_without_newline=not line.endswith(b"\n"))
@@ -138,9 +163,10 @@ class LineChecker:
         try:
             return _decode(body)
         except _DECODE_ERRORS:
-            # Valid for orjson but beyond what msgspec nests: keep the values as raw JSON.
-            self._emit(line_no, None, "AM111", "JSON nests too deeply for some parsers")
-            return {key: msgspec.Raw(orjson.dumps(value)) for key, value in result.items()}
+            # orjson took it but it nests beyond what other parsers (msgspec) accept
+            too_deep = jsonline.too_deep()
+            self._emit(line_no, too_deep.column, too_deep.code, too_deep.message)
+            return None
 
     def _bad_utf8(self, line_no: int, line: bytes) -> bool:
         problem = jsonline.utf8_problem(jsonline.body_of(line))
@@ -149,6 +175,8 @@ class LineChecker:
         return problem is not None
 
     def _bad_surrogate(self, line_no: int, line: bytes) -> bool:
+        if b"\\ud" not in line and b"\\uD" not in line:
+            return False
         try:
             orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -160,12 +188,13 @@ class LineChecker:
         if b"\\" not in line and all(line.count(self._quote(key)) == 1 for key in top):
             return  # every key occurs once in the line: no key can be repeated
         for key, differ in jsonline.duplicate_keys(jsonline.body_of(line)):
+            column = self._column_of(line, key, occurrence=2)
             if differ:
                 message = f"key {key!r} appears more than once with different values"
-                self._emit(line_no, None, "AM112", message, key)
+                self._emit(line_no, column, "AM112", message, key)
             else:
                 message = f"key {key!r} appears more than once (same value)"
-                self._emit(line_no, None, "AM112", message, key, Severity.warning)
+                self._emit(line_no, column, "AM112", message, key, Severity.warning)
 
     def _quote(self, key: str) -> bytes:
         quoted = self._quoted.get(key)
@@ -175,55 +204,46 @@ class LineChecker:
 
     # -- attributes ---------------------------------------------------------------------
 
-    def _shape(self, line_no: int, top: Top) -> Shape:
-        keys = tuple(top)
-        shape = self.shapes.get(keys)
-        if shape is None:
-            shape = _make_shape(keys, self.attrs)
-            if len(self.shapes) < MAX_SHAPES:
-                self.shapes[keys] = shape
-            else:
-                self.shapes_complete = False
-        shape.count += 1
-        if len(shape.lines) < LINES_PER_SHAPE:
-            shape.lines.append(line_no)
+    def _new_shape(self, keys: tuple[str, ...]) -> Shape:
+        shape = _make_shape(keys, self.attrs)
+        shape.compact_length = _compact_length(keys)
+        if len(self.shapes) < MAX_SHAPES:
+            self.shapes[keys] = shape
+        else:
+            self.shapes_complete = False
         return shape
 
     # -- -ref values ---------------------------------------------------------------------
 
-    def _check_ref(self, line_no: int, attr: str, raw: msgspec.Raw) -> None:
+    def _check_ref(self, line_no: int, line: bytes, attr: str, raw: msgspec.Raw) -> None:
         data = bytes(raw)
+        if (  # the common case, on bytes: '"s3://<the last good bucket>/<key not ending in />"'
+            data.startswith(self._good_prefix)
+            and data[-2] != 0x2F
+            and len(self._good_prefix) < len(data) - 1 <= MAX_URI_LENGTH + 1
+            and b"\\" not in data
+        ):
+            return
         if data[:1] != b'"':
             kind = _json_type(type(orjson.loads(data)).__name__)
             message = f"{attr} is a JSON {kind}, not an S3 URI string"
-            self._emit(line_no, None, "AM301", message, attr)
+            self._emit(line_no, self._column_of(line, attr), "AM301", message, attr)
             return
         text = orjson.loads(data) if b"\\" in data else data[1:-1].decode("utf-8", "replace")
-        if self._fast_uri_ok(text):
-            return
         try:
             uri = S3Uri.parse(text)
         except S3UriError as exc:
-            self._emit(line_no, None, exc.code, f"{attr}: {exc}", attr)
+            self._emit(line_no, self._column_of(line, attr), exc.code, f"{attr}: {exc}", attr)
             return
-        self._good_buckets.add(uri.bucket)
-
-    def _fast_uri_ok(self, text: str) -> bool:
-        slash = text.find("/", 5)
-        return (
-            text.startswith("s3://")
-            and slash > 5
-            and len(text) <= MAX_URI_LENGTH
-            and not text.endswith("/")
-            and text[5:slash] in self._good_buckets
-        )
+        self._good_prefix = b'"s3://' + uri.bucket.encode() + b"/"
 
     # -- the whole file -------------------------------------------------------------------
 
-    def finish(self) -> None:
-        """Emit the findings about the whole file; call once after the last line."""
+    def finish(self, lines: int, last_line: bytes) -> None:
+        """Emit the findings about the whole file, given its line count and last line."""
+        self.lines, self.last_line = lines, last_line
         if self.lines == 0:
-            self._emit(None, None, "AM114", "the manifest has no lines")
+            self._emit(None, None, "AM114", "the manifest is empty (no lines)")
             return
         last = self.last_line
         if not last.endswith(b"\n") and last.strip() and not self._last_was_truncated():
@@ -243,13 +263,14 @@ class LineChecker:
         return False
 
 
-def _compact_length(top: Top) -> int:
-    """The length of ``top`` written compactly: a lower bound on any line that decodes to it.
+def _compact_length(keys: tuple[str, ...]) -> int:
+    """The length of an object with these keys written compactly, less its values' lengths.
 
-    A repeated key adds at least five bytes (``,"":0``), so a line shorter than
-    this plus five cannot repeat a key.
+    With the values' raw lengths added, a lower bound on any line that decodes to
+    the object: a repeated key adds at least five bytes (``,"":0``), so a line
+    shorter than that bound plus five cannot repeat a key.
     """
-    return 1 + sum(map(len, top)) + sum(map(len, top.values())) + 4 * len(top)
+    return 1 + sum(map(len, keys)) + 4 * len(keys)
 
 
 def _make_shape(keys: tuple[str, ...], attrs: tuple[str, ...] | None) -> Shape:

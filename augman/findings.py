@@ -104,10 +104,14 @@ class FindingCollector:
         self.severities: dict[Severity, int] = {}
 
     def add(self, finding: Finding) -> None:
-        self.counts[finding.code] = self.counts.get(finding.code, 0) + 1
-        self.severities[finding.severity] = self.severities.get(finding.severity, 0) + 1
+        self.count(finding.code, finding.severity)
         if not self.limit or len(self.kept) < self.limit:
             self.kept.append(finding)
+
+    def count(self, code: str, severity: Severity, n: int = 1) -> None:
+        """Count ``n`` findings that are not kept."""
+        self.counts[code] = self.counts.get(code, 0) + n
+        self.severities[severity] = self.severities.get(severity, 0) + n
 
     def extend(self, findings: list[Finding]) -> None:
         for finding in findings:

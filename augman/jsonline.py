@@ -46,7 +46,7 @@ def diagnose(body: bytes, final_without_newline: bool) -> LineProblem | Any:
     except orjson.JSONDecodeError as exc:
         return _classify(body, exc, final_without_newline)
     except RecursionError:
-        return _too_deep()
+        return too_deep()
 
 
 def utf8_problem(body: bytes) -> LineProblem | None:
@@ -68,10 +68,8 @@ def _classify(body: bytes, exc: orjson.JSONDecodeError, truncated: bool) -> Line
     if "surrogate" in reason:
         return LineProblem("AM106", f"unpaired UTF-16 surrogate escape ({reason})", column)
     if "recursion" in reason:
-        return _too_deep()
-    if reason.startswith("unexpected character") and rest.startswith(
-        ("NaN", "Infinity", "-Infinity")
-    ):
+        return too_deep()
+    if rest.startswith(("NaN", "Infinity", "-Infinity")):
         token = rest.split(",")[0].split("}")[0].split("]")[0].strip()
         return LineProblem("AM107", f"{token} is not a JSON value", column)
     if "after document" in reason:
@@ -85,7 +83,7 @@ def _classify(body: bytes, exc: orjson.JSONDecodeError, truncated: bool) -> Line
     return LineProblem("AM101", f"invalid JSON: {reason}", column)
 
 
-def _too_deep() -> LineProblem:
+def too_deep() -> LineProblem:
     return LineProblem("AM111", "JSON nests too deeply (parsers stop at about 1,000 levels)", None)
 
 

@@ -40,6 +40,10 @@ class Source:
     size: int | None = None
     compressed: bool = False
 
+    def size_read(self) -> int:
+        """The number of bytes the whole source held, once it has been read."""
+        return self.size if self.path and self.size is not None else self.bytes_read()
+
     def bytes_read(self) -> int:
         """How far the underlying (compressed) input has been read, for progress."""
         return self._position() if self._position else 0

@@ -58,6 +58,9 @@ def validate(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="Text format: findings only, no hints or summary."
     ),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=0, help="Check a large plain file in N processes (0: one per CPU)."
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to a file instead of stdout."
     ),
@@ -79,6 +82,7 @@ def validate(
             max_findings=max_findings,
             s3_client=s3.client_factory(endpoint_url, region, profile),
             watch=progress_for,
+            jobs=jobs,
         )
         console = stdout_console()
         if output is not None:

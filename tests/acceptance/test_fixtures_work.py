@@ -16,7 +16,7 @@ def test_s3_manifest_is_read_in_process(s3: Any, cli: Any) -> None:
     s3.put_object(Bucket="manifests", Key="m.manifest", Body=b'{"source-ref": 1}\n')
     result = cli("validate", "s3://manifests/m.manifest")
     assert result.exit_code == 1
-    assert "s3://manifests/m.manifest:1: AM301" in result.stdout
+    assert "s3://manifests/m.manifest:1:2: AM301" in result.stdout
 
 
 def test_s3_manifest_is_read_over_http(server_s3: Any, moto_server: str, run_augman: Any) -> None:
