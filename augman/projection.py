@@ -17,7 +17,6 @@ Top = Mapping[str, msgspec.Raw]
 
 # A JSON string (kept as it is) or a run of whitespace between tokens (dropped).
 _TOKEN = re.compile(rb'("(?:[^"\\]|\\.)*")|[ \t\r\n]+')
-_WHITESPACE = (b" ", b"\t", b"\r", b"\n")
 
 
 class Projection:
@@ -41,8 +40,9 @@ class Projection:
 
 
 def compact(value: bytes) -> bytes:
-    """A valid JSON value without whitespace between its tokens (strings untouched)."""
-    if not any(space in value for space in _WHITESPACE):
+    """A JSON value from one line (so no LF), without whitespace between its tokens."""
+    # A value inside one line holds no LF; three memchr scans are the common, fast case.
+    if b" " not in value and b"\t" not in value and b"\r" not in value:
         return value
     return _TOKEN.sub(_keep_strings, value)
 

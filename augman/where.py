@@ -12,6 +12,7 @@ from typing import Any
 
 import jmespath
 import jmespath.exceptions
+import jmespath.visitor
 import orjson
 
 from augman.errors import UsageError
@@ -27,15 +28,17 @@ class Where:
     """A compiled ``--where`` expression."""
 
     text: str
-    compiled: Any
+    tree: Any  # the parsed expression
+    interpreter: Any  # one for the run: jmespath's search() builds a new one per call
 
     @classmethod
     def parse(cls, text: str) -> Where:
         """Compile ``text``; raise :class:`UsageError` with the parser's message if it is bad."""
         try:
-            return cls(text, jmespath.compile(text))
+            tree = jmespath.compile(text).parsed
         except jmespath.exceptions.JMESPathError as exc:
             raise UsageError(f"--where: {exc}", _WHERE_HINT) from None
+        return cls(text, tree, jmespath.visitor.TreeInterpreter())
 
     def matches(self, line: bytes, source: str, line_no: int) -> bool:
         """Whether the expression is truthy for ``line`` (a valid JSON object line).
@@ -44,7 +47,7 @@ class Where:
         when the expression cannot be evaluated on it, e.g. ``length(null)``.
         """
         try:
-            return truthy(self.compiled.search(orjson.loads(line)))
+            return truthy(self.interpreter.visit(self.tree, orjson.loads(line)))
         except jmespath.exceptions.JMESPathError as exc:
             raise UsageError(
                 f"{source}:{line_no}: --where {self.text!r} fails on this line: {exc}",

@@ -326,8 +326,8 @@ INVALID = [
     (b"[1, 2]\n", "m.manifest:2:1", "AM102"),
     (b"\n", "m.manifest:2:1", "AM103"),
     (b'{"a": NaN}\n', "m.manifest:2:7", "AM107"),
-    (b'{"a": 1, "a": 2}\n', "m.manifest:2", "AM112"),
-    (b'{"source-ref": 5}\n', "m.manifest:2", "AM301"),
+    (b'{"a": 1, "a": 2}\n', "m.manifest:2:10", "AM112"),
+    (b'{"source-ref": 5}\n', "m.manifest:2:2", "AM301"),
 ]
 
 
