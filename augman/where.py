@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import jmespath
 import jmespath.exceptions
-import jmespath.visitor
 import orjson
 
 from augman.errors import UsageError
+from augman.expressions import Compiled, compile_expression, is_false
 
 _WHERE_HINT = (
     "JMESPath quotes names with - in double quotes and literals in backticks: "
@@ -28,27 +27,26 @@ class Where:
     """A compiled ``--where`` expression."""
 
     text: str
-    tree: Any  # the parsed expression
-    interpreter: Any  # one for the run: jmespath's search() builds a new one per call
+    evaluate: Compiled
 
     @classmethod
     def parse(cls, text: str) -> Where:
         """Compile ``text``; raise :class:`UsageError` with the parser's message if it is bad."""
         try:
-            tree = jmespath.compile(text).parsed
+            return cls(text, compile_expression(text))
         except jmespath.exceptions.JMESPathError as exc:
             raise UsageError(f"--where: {exc}", _WHERE_HINT) from None
-        return cls(text, tree, jmespath.visitor.TreeInterpreter())
 
     def matches(self, line: bytes, source: str, line_no: int) -> bool:
         """Whether the expression is truthy for ``line`` (a valid JSON object line).
 
         ``source`` and ``line_no`` name the line in the :class:`UsageError` raised
-        when the expression cannot be evaluated on it, e.g. ``length(null)``.
+        when the expression cannot be evaluated on it, e.g. ``length(null)``, or
+        ``a > `1``` when ``a`` is a string (jmespath lets Python raise TypeError).
         """
         try:
-            return truthy(self.interpreter.visit(self.tree, orjson.loads(line)))
-        except jmespath.exceptions.JMESPathError as exc:
+            return not is_false(self.evaluate(orjson.loads(line)))
+        except (jmespath.exceptions.JMESPathError, TypeError) as exc:
             raise UsageError(
                 f"{source}:{line_no}: --where {self.text!r} fails on this line: {exc}",
                 "guard values that some lines lack, e.g. length(a || `[]`)",
@@ -57,8 +55,4 @@ class Where:
 
 def truthy(value: Any) -> bool:
     """JMESPath truthiness: false for null, false, "", [] and {}; true otherwise (0 too)."""
-    if value is None or value is False:
-        return False
-    if isinstance(value, (str, list, dict)):
-        return len(value) > 0
-    return True
+    return not is_false(value)

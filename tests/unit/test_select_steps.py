@@ -199,3 +199,8 @@ def test_different_key_values_hash_differently() -> None:
     assert value_key(b'"s3://b/1.jpg"') != value_key(b'"s3://b/2.jpg"')
     assert value_key(b"1") != value_key(b'"1"')
     assert orjson.loads(value_key(b'{"b": 1, "a": 2}')) == {"a": 2, "b": 1}
+
+
+def test_an_ordering_of_a_string_and_a_number_fails_on_the_line_not_with_a_traceback() -> None:
+    with pytest.raises(UsageError, match=r"^m:3: --where .* fails on this line: '>' not supported"):
+        Where.parse("a > `1`").matches(b'{"a": "x"}\n', "m", 3)
