@@ -31,11 +31,11 @@ from augman import names
 from augman.checks import LineChecker, Top
 from augman.errors import DataError, UsageError
 from augman.findings import Finding, FindingCollector, Severity
-from augman.projection import Projection
 from augman.rules import RULES
-from augman.selection import Shard, line_offsets, permutation, read_in_order
+from augman.selection import line_offsets, permutation, read_in_order
+from augman.selectplan import Plan, make_plan
 from augman.sources import CHUNK, Source, open_source
-from augman.splits import Assigner, Fraction, Split, position_key, value_key
+from augman.splits import Assigner, Split, position_key, value_key
 from augman.where import Where
 
 ON_ERROR = ("stop", "skip")
@@ -55,8 +55,7 @@ class SelectResult:
 
     ``findings`` are those of the skipped lines (``on_error="skip"``), at most
     ``max_findings`` of them, in line order (``findings_total`` counts them all);
-    ``parts`` counts the lines written to
-    each split output (empty without a split).
+    ``parts`` counts the lines written to each split output (empty without a split).
     """
 
     lines_read: int
@@ -77,22 +76,6 @@ class InvalidLine(DataError):
             "`augman validate` lists every problem",
         )
         self.finding = finding
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The parsed and cross-checked steps of one run."""
-
-    where: Where | None = None
-    projection: Projection | None = None
-    fraction: Fraction | None = None
-    sample: int | None = None
-    shuffle: bool = False
-    seed: int = 0
-    shard: Shard | None = None
-    split: Split | None = None
-    split_key: str | None = None
-    head: int | None = None
 
 
 def select(
@@ -142,56 +125,10 @@ def select(
     return SelectResult(gate.read, written, gate.skipped, findings, total, parts)
 
 
-def make_plan(
-    *,
-    attrs: Sequence[str] | None = None,
-    where: str | None = None,
-    head: int | None = None,
-    sample: int | None = None,
-    fraction: float | None = None,
-    seed: int = 0,
-    shuffle: bool = False,
-    shard: str | None = None,
-    split: str | Split | None = None,
-    split_key: str | None = None,
-) -> Plan:
-    """Parse and cross-check the options; raise :class:`UsageError` for any that do not fit."""
-    _exclusive(("sample", sample), ("fraction", fraction))
-    _exclusive(("shard", shard), ("split", split))
-    if split_key is not None and split is None:
-        raise UsageError("--split-key needs --split", "e.g. --split train=0.8,validation=0.2")
-    for name, value in (("head", head), ("sample", sample)):
-        if value is not None and value < 0:
-            raise UsageError(f"--{name} {value}: the number of lines cannot be negative")
-    return Plan(
-        where=Where.parse(where) if where is not None else None,
-        projection=_projection(attrs) if attrs is not None else None,
-        fraction=Fraction(fraction, seed) if fraction is not None else None,
-        sample=sample, shuffle=shuffle, seed=seed,
-        shard=Shard.parse(shard) if shard is not None else None,
-        split=Split.parse(split) if isinstance(split, str) else split,
-        split_key=split_key, head=head,
-    )  # fmt: skip
-
-
-def _exclusive(*options: tuple[str, object]) -> None:
-    given = [f"--{name}" for name, value in options if value is not None]
-    if len(given) > 1:
-        raise UsageError(f"{' and '.join(given)} cannot be used together")
-
-
-def _projection(attrs: Sequence[str]) -> Projection:
-    if not attrs or any(not attr for attr in attrs):
-        raise UsageError(
-            "--attrs needs one or more non-empty names", "e.g. --attrs source-ref,class"
-        )
-    if len(set(attrs)) != len(attrs):
-        raise UsageError(f"--attrs {','.join(attrs)} names an attribute twice")
-    return Projection(attrs)
-
-
 def _outputs_for(plan: Plan, out: Writer | Mapping[str, Writer]) -> Writer | Mapping[str, Writer]:
     if plan.split is None:
+        if isinstance(out, Mapping):
+            raise UsageError("out is a mapping of writers, but no split was asked for")
         return out
     if not isinstance(out, Mapping) or set(out) != set(plan.split.names):
         raise UsageError("with a split, out must map each part name to a writer")
@@ -261,7 +198,11 @@ def _pipeline(
 def _checked(
     lines: Iterable[tuple[int, bytes]], source: str, gate: Gate
 ) -> Iterator[tuple[int, bytes, Top]]:
-    """Valid lines with their top-level object; invalid ones go to the gate."""
+    """Valid lines with their top-level object; invalid ones go to the gate.
+
+    Shuffled lines come out of order, which the per-line rules allow; only the
+    whole-file rules (``LineChecker.finish``) need order, and select does not apply them.
+    """
     found: list[Finding] = []
     check = LineChecker(source, found.append).check
     for line_no, line in lines:

@@ -24,7 +24,8 @@ from augman.cli._app import (
     stderr_console,
 )  # fmt: skip
 from augman.errors import UsageError
-from augman.selecting import Plan, SelectResult, Writer, make_plan
+from augman.selecting import SelectResult, Writer
+from augman.selectplan import Plan, make_plan
 
 HELP = s3_options_help()
 SHOWN_FINDINGS = 100

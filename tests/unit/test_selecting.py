@@ -391,6 +391,11 @@ def test_an_empty_manifest_selects_nothing(manifest: Callable[..., Path]) -> Non
 # -- options that do not fit ------------------------------------------------------------------------------
 
 
+def test_writers_by_name_need_a_split(manifest: Callable[..., Path]) -> None:
+    with pytest.raises(UsageError, match="no split was asked for"):
+        augman.select(str(manifest(boxes(3))), {"train": io.BytesIO()})
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
