@@ -9,10 +9,20 @@ which are re-exported here::
         print(finding.location, finding.code, finding.message)
 """
 
-from augman.api import select, validate
+from augman.api import DumpRow, dump, select, validate
 from augman.errors import AugmanError
 from augman.findings import Finding, Report, Severity
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["AugmanError", "Finding", "Report", "Severity", "__version__", "select", "validate"]
+__all__ = [
+    "AugmanError",
+    "DumpRow",
+    "Finding",
+    "Report",
+    "Severity",
+    "__version__",
+    "dump",
+    "select",
+    "validate",
+]

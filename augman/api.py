@@ -13,6 +13,8 @@ from typing import Any
 
 from augman import parallel
 from augman.checks import LineChecker
+from augman.dumping import DumpRow as DumpRow  # re-exported
+from augman.dumping import dump as dump  # re-exported
 from augman.errors import UsageError
 from augman.findings import FindingCollector, Report, SourceSummary
 from augman.selecting import SelectResult as SelectResult  # re-exported: part of the API

@@ -64,10 +64,13 @@ def utf8_problem(body: bytes) -> LineProblem | None:
 def _classify(body: bytes, exc: orjson.JSONDecodeError, truncated: bool) -> LineProblem:
     reason = exc.msg
     column = exc.colno
-    rest = body.decode("utf-8", "replace")[exc.pos :].lstrip()
+    text = body.decode("utf-8", "replace")
+    rest = text[exc.pos :].lstrip()
+    if text[exc.pos - 1 : exc.pos] == "-" and exc.pos > 0:  # newer orjson points past the sign
+        rest, column = "-" + rest, column - 1
     if "surrogate" in reason:
         return LineProblem("AM106", f"unpaired UTF-16 surrogate escape ({reason})", column)
-    if "recursion" in reason:
+    if "recursion" in reason or "depth" in reason:
         return too_deep()
     if rest.startswith(("NaN", "Infinity", "-Infinity")):
         token = rest.split(",")[0].split("}")[0].split("]")[0].strip()

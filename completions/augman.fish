@@ -1,0 +1,1 @@
+complete --command augman --no-files --arguments "(env _AUGMAN_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) augman)" --condition "env _AUGMAN_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) augman"
