@@ -12,6 +12,7 @@ that against ``jmespath.search`` on generated expressions and documents).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import jmespath
@@ -38,9 +39,59 @@ class Compiler:
         return lambda value: visit(node, value)
 
 
+@dataclass(frozen=True)
+class Expression:
+    """A compiled expression, and the top-level keys it reads (None: maybe all of them)."""
+
+    evaluate: Compiled
+    fields: frozenset[str] | None
+
+    @classmethod
+    def compile(cls, text: str) -> Expression:
+        """Parse and compile ``text``; raises jmespath's ``ParseError`` when it is not valid."""
+        tree = jmespath.compile(text).parsed
+        return cls(Compiler().compile(tree), root_fields(tree))
+
+
 def compile_expression(text: str) -> Compiled:
-    """Parse and compile ``text``; raises jmespath's ``ParseError`` when it is not valid."""
-    return Compiler().compile(jmespath.compile(text).parsed)
+    """Parse and compile ``text`` into a function of one document."""
+    return Expression.compile(text).evaluate
+
+
+# Nodes whose first child is applied to the document and the rest to its result.
+_LEFT_ON_DOCUMENT = frozenset(
+    ("subexpression", "pipe", "index_expression", "projection", "filter_projection",
+     "value_projection", "flatten")
+)  # fmt: skip
+# Nodes whose every child is applied to the document.
+_ALL_ON_DOCUMENT = frozenset(
+    ("comparator", "and_expression", "or_expression", "not_expression", "function_expression",
+     "multi_select_list", "multi_select_dict", "key_val_pair")
+)  # fmt: skip
+
+
+def root_fields(node: Node) -> frozenset[str] | None:
+    """The top-level keys the expression reads, or None if it may read the whole document.
+
+    ``--where`` then decodes only those values of a line, not all of it. ``@`` (and
+    any node not known here) reads the document as a whole.
+    """
+    kind = node["type"]
+    if kind == "field":
+        return frozenset((node["value"],))
+    if kind in ("literal", "expref"):  # an expref is applied to elements, not the document
+        return frozenset()
+    if kind in _LEFT_ON_DOCUMENT:
+        return root_fields(node["children"][0])
+    if kind not in _ALL_ON_DOCUMENT:
+        return None
+    fields: frozenset[str] = frozenset()
+    for child in node["children"]:
+        more = root_fields(child)
+        if more is None:
+            return None
+        fields |= more
+    return fields
 
 
 def is_false(value: Any) -> bool:

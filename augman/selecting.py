@@ -223,7 +223,7 @@ def _matching(
 ) -> Iterator[tuple[int, bytes, Top]]:
     matches = where.matches
     for item in items:
-        if matches(item[1], source, item[0]):
+        if matches(item[1], item[2], source, item[0]):
             yield item
 
 
@@ -283,7 +283,8 @@ def _write(
 ) -> tuple[int, dict[str, int]]:
     """Shard or split, then head; return the lines written and the count per split part."""
     if plan.shard is not None:
-        items = itertools.islice(items, plan.shard.index, None, plan.shard.count)
+        keeps = plan.shard.keeps  # the rule stream --shard uses, counted on the lines that get here
+        items = (item for position, item in enumerate(items) if keeps(position))
     if plan.head is not None:
         items = itertools.islice(items, plan.head)
     if plan.split is not None and isinstance(out, Mapping):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from augman.expressions import compile_expression, is_false
+from augman.expressions import Expression, compile_expression, is_false, root_fields
 
 FIELDS = ["a", "b", '"c-d"', "a.b", '"c-d".a', "@"]
 LITERALS = [
@@ -110,3 +110,39 @@ def test_known_results(expression: str, document: Any, expected: Any) -> None:
 )
 def test_falseness(value: Any, expected: bool) -> None:
     assert is_false(value) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(expression=expressions(), document=documents)
+def test_the_fields_an_expression_reads_are_all_it_needs(expression: str, document: Any) -> None:
+    try:
+        compiled = Expression.compile(expression)
+    except jmespath.exceptions.JMESPathError:
+        return
+    if compiled.fields is None:
+        return
+    reduced = {key: value for key, value in document.items() if key in compiled.fields}
+    assert outcome(compiled.evaluate, reduced) == outcome(compiled.evaluate, document)
+
+
+@pytest.mark.parametrize(
+    ("expression", "fields"),
+    [
+        ('length("bounding-box".annotations) > `0`', {"bounding-box"}),
+        ('"class-metadata".confidence > `0.9` && class == `1`', {"class-metadata", "class"}),
+        ("a[?b > `1`].c | length(@)", {"a"}),
+        ("sort_by(a, &b)[0].c", {"a"}),
+        ("{x: a, y: b.c}", {"a", "b"}),
+        ("a | b", {"a"}),
+        ("`1`", set()),
+        ("@", None),
+        ("keys(@)", None),
+        ("[0]", None),
+        ("a || @", None),
+    ],
+    ids=["issue-example", "two-keys", "filter", "expref", "multi-select", "pipe", "literal",
+         "current", "keys-of-current", "index-of-current", "or-current"],
+)  # fmt: skip
+def test_root_fields(expression: str, fields: set[str] | None) -> None:
+    found = root_fields(jmespath.compile(expression).parsed)
+    assert found == (frozenset(fields) if fields is not None else None)

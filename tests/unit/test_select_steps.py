@@ -44,11 +44,14 @@ def test_truthiness_is_jmespaths(value: Any, expected: bool) -> None:
         ("class", b'{"class": 0}', True),
         ("class", b'{"class": null}', False),
         ("contains(`[1, 2]`, class)", b'{"class": 2}', True),
+        ("length(keys(@)) == `2`", b'{"a": 1, "b": {"c": 2}}', True),
+        ("@.a == `1` && b.c", b'{"a": 1, "b": {"c": 2}}', True),
     ],
-    ids=["above", "below", "absent", "has-boxes", "no-boxes", "zero-is-true", "null", "contains"],
+    ids=["above", "below", "absent", "has-boxes", "no-boxes", "zero-is-true", "null", "contains",
+         "whole-document", "current-node"],
 )  # fmt: skip
 def test_where_keeps_truthy_lines(expression: str, line: bytes, expected: bool) -> None:
-    assert Where.parse(expression).matches(line, "m", 1) is expected
+    assert Where.parse(expression).matches(line, _decode(line), "m", 1) is expected
 
 
 @pytest.mark.parametrize("expression", ["foo[", "a ==", "[?a >", "length(", "a.b.", "@@"], ids=str)
@@ -60,7 +63,7 @@ def test_a_bad_expression_is_a_usage_error_with_the_parsers_message(expression: 
 def test_an_expression_that_fails_on_a_line_names_the_line() -> None:
     where = Where.parse("length(boxes) > `0`")
     with pytest.raises(UsageError, match=r"^m.manifest:7: --where .* fails on this line"):
-        where.matches(b'{"other": 1}\n', "m.manifest", 7)
+        where.matches(b'{"other": 1}\n', _decode(b'{"other": 1}'), "m.manifest", 7)
 
 
 # -- projection -------------------------------------------------------------------------
@@ -203,4 +206,4 @@ def test_different_key_values_hash_differently() -> None:
 
 def test_an_ordering_of_a_string_and_a_number_fails_on_the_line_not_with_a_traceback() -> None:
     with pytest.raises(UsageError, match=r"^m:3: --where .* fails on this line: '>' not supported"):
-        Where.parse("a > `1`").matches(b'{"a": "x"}\n', "m", 3)
+        Where.parse("a > `1`").matches(b'{"a": "x"}\n', _decode(b'{"a": "x"}'), "m", 3)
