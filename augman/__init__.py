@@ -9,7 +9,7 @@ which are re-exported here::
         print(finding.location, finding.code, finding.message)
 """
 
-from augman.api import DumpRow, dump, validate
+from augman.api import DumpRow, dump, select, validate
 from augman.errors import AugmanError
 from augman.findings import Finding, Report, Severity
 
@@ -23,5 +23,6 @@ __all__ = [
     "Severity",
     "__version__",
     "dump",
+    "select",
     "validate",
 ]
