@@ -9,7 +9,7 @@ which are re-exported here::
         print(finding.location, finding.code, finding.message)
 """
 
-from augman.api import DumpRow, StreamResult, dump, stream, validate
+from augman.api import DumpRow, StreamResult, dump, select, stream, validate
 from augman.errors import AugmanError
 from augman.findings import Finding, Report, Severity
 
@@ -24,6 +24,7 @@ __all__ = [
     "StreamResult",
     "__version__",
     "dump",
+    "select",
     "stream",
     "validate",
 ]
