@@ -9,7 +9,7 @@ which are re-exported here::
         print(finding.location, finding.code, finding.message)
 """
 
-from augman.api import DumpRow, dump, select, validate
+from augman.api import DumpRow, StreamResult, dump, select, stream, validate
 from augman.errors import AugmanError
 from augman.findings import Finding, Report, Severity
 
@@ -21,8 +21,10 @@ __all__ = [
     "Finding",
     "Report",
     "Severity",
+    "StreamResult",
     "__version__",
     "dump",
     "select",
+    "stream",
     "validate",
 ]
