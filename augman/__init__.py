@@ -9,7 +9,7 @@ which are re-exported here::
         print(finding.location, finding.code, finding.message)
 """
 
-from augman.api import DumpRow, dump, stats, validate
+from augman.api import DumpRow, StreamResult, dump, select, stats, stream, validate
 from augman.errors import AugmanError
 from augman.findings import Finding, Report, Severity
 
@@ -21,8 +21,11 @@ __all__ = [
     "Finding",
     "Report",
     "Severity",
+    "StreamResult",
     "__version__",
     "dump",
+    "select",
     "stats",
+    "stream",
     "validate",
 ]

@@ -17,8 +17,12 @@ from augman.dumping import DumpRow as DumpRow  # re-exported
 from augman.dumping import dump as dump  # re-exported
 from augman.errors import UsageError
 from augman.findings import FindingCollector, Report, SourceSummary
+from augman.selecting import SelectResult as SelectResult  # re-exported: part of the API
+from augman.selecting import select as select
 from augman.sources import Source, open_source
 from augman.statistics import Stats, collect
+from augman.streaming import StreamResult as StreamResult  # re-exported
+from augman.streaming import stream as stream  # re-exported
 
 MAX_ATTRIBUTE_NAMES = 16
 MAX_ATTRIBUTE_NAME_LENGTH = 256

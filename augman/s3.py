@@ -42,11 +42,18 @@ def make_client(
 
 
 def client_factory(
-    endpoint_url: str | None = None, region: str | None = None, profile: str | None = None
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    max_pool_connections: int = 32,
 ) -> Any:
-    """A zero-argument callable that makes (once) and returns an S3 client."""
+    """A zero-argument callable that makes (once) and returns an S3 client.
+
+    Give ``max_pool_connections`` at least the number of threads that share the client
+    (``augman stream --concurrency``), or urllib3 drops and reopens connections.
+    """
     return functools.lru_cache(maxsize=1)(
-        functools.partial(make_client, endpoint_url, region, profile)
+        functools.partial(make_client, endpoint_url, region, profile, max_pool_connections)
     )
 
 

@@ -1,0 +1,169 @@
+"""`augman select`."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from augman import api, s3
+from augman.atomicfile import atomic_output, atomic_outputs, ensure_directory
+from augman.cli._app import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    app,
+    error_boundary,
+    parse_attrs,
+    progress_for,
+    s3_options_help,
+    stderr_console,
+)  # fmt: skip
+from augman.errors import UsageError
+from augman.selecting import SelectResult, Writer
+from augman.selectplan import Plan, make_plan
+
+HELP = s3_options_help()
+SHOWN_FINDINGS = 100
+
+
+class OnError(str, enum.Enum):
+    stop = "stop"
+    skip = "skip"
+
+
+@app.command()
+def select(
+    manifest: str = typer.Argument(
+        ...,
+        metavar="MANIFEST",
+        help="A manifest path, - for stdin, or s3://bucket/key (.gz detected).",
+    ),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write to this file (.gz: gzip) instead of stdout."
+    ),
+    attrs: str | None = typer.Option(
+        None, "--attrs", "-a", help="Keep only these keys, in this order: source-ref,class."
+    ),
+    where: str | None = typer.Option(
+        None, "--where", "-w", help="Keep lines where this JMESPath expression is truthy."
+    ),
+    head: int | None = typer.Option(None, "--head", min=0, help="Stop after N lines (last step)."),
+    sample: int | None = typer.Option(
+        None, "--sample", min=0, help="Exactly N lines, uniformly at random (seeded)."
+    ),
+    fraction: float | None = typer.Option(
+        None, "--fraction", min=0.0, max=1.0, help="Keep each line with probability F (seeded)."
+    ),
+    seed: int = typer.Option(
+        0, "--seed", help="Seed for --sample, --fraction, --shuffle, --split."
+    ),
+    shuffle: bool = typer.Option(False, "--shuffle", help="Seeded random order."),
+    shard: str | None = typer.Option(
+        None, "--shard", metavar="K/N", help="Every N-th line starting at K (0-based)."
+    ),
+    split: str | None = typer.Option(
+        None, "--split", metavar="NAME=F,...", help="Partition into DIR/NAME.manifest files."
+    ),
+    split_key: str | None = typer.Option(
+        None, "--split-key", help="Keep lines with equal values of this attribute together."
+    ),
+    out_dir: Path | None = typer.Option(None, "--out-dir", help="Directory for the --split files."),
+    split_suffix: str = typer.Option(
+        ".manifest", "--split-suffix", help="Split file suffix; .manifest.gz writes gzip."
+    ),
+    on_error: OnError = typer.Option(
+        OnError.stop, "--on-error", help="At an invalid line: stop (exit 1), or skip it and go on."
+    ),
+    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
+    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
+    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+) -> None:
+    """Filter, project, sample, shuffle, shard or split a manifest into JSON Lines.
+
+    The steps run in this order, each on the lines the one before kept:
+    --where, then --attrs, then --sample or --fraction, then --shuffle, then
+    --shard or --split, then --head. Lines that are not projected pass through
+    byte for byte. Every line is checked as validate checks it; an invalid line
+    stops the run (exit 1) unless --on-error skip, which leaves it out, lists it
+    on stderr and exits 1 at the end. The same --seed gives the same output.
+
+    Example: augman select train.manifest --where '"class-metadata".confidence > `0.9`' --attrs source-ref,class -o confident.manifest
+
+    Example: augman select train.manifest --split train=0.8,validation=0.2 --split-key source-ref --out-dir splits
+    """
+    options: dict[str, Any] = {
+        "attrs": None, "where": where, "head": head, "sample": sample, "fraction": fraction,
+        "seed": seed, "shuffle": shuffle, "shard": shard, "split": split, "split_key": split_key,
+    }  # fmt: skip
+    with error_boundary():
+        options["attrs"] = parse_attrs(attrs)
+        plan = make_plan(**options)
+        _check_outputs(plan, output, out_dir, split_suffix)
+        with _opened(plan, output, out_dir, split_suffix) as out:
+            result = api.select(
+                manifest, out, **options, on_error=on_error.value,
+                max_findings=SHOWN_FINDINGS, s3_client=s3.client_factory(endpoint_url, region, profile),
+                watch=progress_for if output not in (None, "-") or split else None,
+            )  # fmt: skip
+        _tell(result, plan, out_dir, split_suffix)
+    raise typer.Exit(EXIT_FINDINGS if result.skipped else EXIT_OK)
+
+
+def _check_outputs(plan: Plan, output: str | None, out_dir: Path | None, suffix: str) -> None:
+    if plan.split is None:
+        if out_dir is not None:
+            raise UsageError("--out-dir is for --split", "without --split, use -o FILE")
+        return
+    if out_dir is None:
+        raise UsageError("--split needs --out-dir", "e.g. --out-dir splits")
+    if output is not None:
+        raise UsageError("--split writes into --out-dir; -o cannot be used with it")
+    if not suffix.startswith(".") or "/" in suffix:
+        raise UsageError(f"--split-suffix {suffix!r} must start with '.', e.g. .manifest.gz")
+
+
+@contextlib.contextmanager
+def _opened(
+    plan: Plan, output: str | None, out_dir: Path | None, suffix: str
+) -> Iterator[Writer | Mapping[str, Writer]]:
+    """stdout, one file, or one file per split part; files appear only if all goes well."""
+    if plan.split is not None and out_dir is not None:
+        directory = ensure_directory(out_dir)
+        paths = [directory / f"{name}{suffix}" for name in plan.split.names]
+        with atomic_outputs(paths) as files:
+            yield dict(zip(plan.split.names, files, strict=True))
+    elif output is None or output == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_output(output) as file:
+            yield file
+
+
+def _tell(result: SelectResult, plan: Plan, out_dir: Path | None, suffix: str) -> None:
+    """People-facing counts on stderr: the split parts, and the skipped lines."""
+    say = _say
+    if plan.split is not None and out_dir is not None:
+        width = max(len(name) for name in result.parts)
+        for name, count in result.parts.items():
+            share = f"{count / result.lines_written:6.1%}" if result.lines_written else "     -"
+            say(f"{name:<{width}}  {count:>10,} lines {share}  {out_dir / (name + suffix)}")
+    if not result.skipped:
+        return
+    for finding in result.findings:
+        say(f"{finding.location}: {finding.code} {finding.message}")
+    if result.findings_total > len(result.findings):
+        say(f"... {result.findings_total - len(result.findings):,} more findings not listed")
+    say(
+        f"augman: skipped {result.skipped:,} invalid line{'s' if result.skipped != 1 else ''}"
+        f" of {result.lines_read:,}; wrote {result.lines_written:,}"
+    )
+
+
+def _say(text: str) -> None:
+    stderr_console().print(text, markup=False, highlight=False, soft_wrap=True)

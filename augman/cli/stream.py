@@ -1,0 +1,195 @@
+"""`augman stream`: the bytes SageMaker Pipe mode would put on a channel's pipe."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import typer
+
+from augman import api, refs, s3, sinks, smroot
+from augman.cli._app import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    app,
+    error_boundary,
+    fail,
+    parse_attrs,
+    s3_options_help,
+    stderr_console,
+)  # fmt: skip
+from augman.encoding import ENCODINGS, is_ref
+from augman.errors import UsageError
+from augman.findings import Finding
+from augman.selection import Shard
+from augman.streaming import StreamResult
+from augman.verdicts import BadLine
+
+HELP = s3_options_help()
+EXIT_TERMINATED = 143
+
+
+class Wrap(str, enum.Enum):
+    recordio = "recordio"
+    none = "none"
+
+
+class OnError(str, enum.Enum):
+    stop = "stop"
+    skip = "skip"
+
+
+@app.command()
+def stream(
+    manifest: str = typer.Argument(
+        ..., metavar="MANIFEST", help="A manifest path, - for stdin, or s3://bucket/key (.gz detected)."
+    ),
+    attrs: str = typer.Option(
+        ..., "--attrs", "-a", help="AttributeNames, comma-separated, in order: source-ref,class."
+    ),
+    wrap: Wrap = typer.Option(Wrap.recordio, "--wrap", help="RecordWrapperType: one RecordIO record per attribute, or none (payloads back to back)."),
+    value_encoding: str = typer.Option("text", "--value-encoding", help=f"How values that are not -ref become bytes: {' or '.join(ENCODINGS)} (text: strings without quotes, the rest as compact JSON; json: all compact JSON)."),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write to FILE (renamed into place on success) instead of stdout; - is stdout."),
+    fifo: Path | None = typer.Option(None, "--fifo", help="Write to this FIFO (made if absent, removed at exit if augman made it)."),
+    sm_root: Path | None = typer.Option(None, "--sm-root", help="Lay out DIR like /opt/ml: input/config/inputdataconfig.json and one FIFO per epoch, input/data/<channel>_<epoch>."),
+    channel: str | None = typer.Option(None, "--channel", help="The channel name, with --sm-root (e.g. train)."),
+    content_type: str | None = typer.Option(None, "--content-type", help="The channel's ContentType in inputdataconfig.json, with --sm-root."),
+    epochs: int = typer.Option(1, "--epochs", min=1, help="Stream the manifest N times (with --sm-root, one FIFO per epoch)."),
+    shuffle_seed: int | None = typer.Option(None, "--shuffle-seed", help="Shuffle the lines at the start of every epoch, deterministically for (seed, epoch)."),
+    shard: str | None = typer.Option(None, "--shard", metavar="K/N", help="Keep every N-th line from the K-th (0-based) of each epoch's order, after the shuffle: an emulation of ShardedByS3Key."),
+    mirror: list[str] = typer.Option([], "--mirror", metavar="s3://BUCKET[/PREFIX]=DIR", help="Read -ref objects under this S3 prefix from a local directory instead (repeatable)."),
+    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
+    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
+    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+    concurrency: int = typer.Option(16, "--concurrency", min=1, help="-ref objects fetched at the same time (the output order never changes)."),
+    on_error: OnError = typer.Option(OnError.stop, "--on-error", help="At a line that fails the checks: stop before its first record (exit 1), or skip it and go on."),
+    allow_skips: bool = typer.Option(False, "--allow-skips", help="With --on-error skip: exit 0 even when lines were skipped."),
+) -> None:  # fmt: skip
+    """Stream a manifest exactly as SageMaker Pipe mode puts it on the pipe.
+
+    For each line, one record per attribute of --attrs, in that order: a -ref
+    attribute's object bytes, any other value as text. Each line passes the
+    checks of `augman validate` before any of its records is written, so a bad
+    line stops the stream on a record boundary (exit 1) unless --on-error skip.
+    With --shuffle-seed and --shard, the shard is taken after the shuffle, so
+    the N shards together get every line once per epoch.
+
+    Example: augman stream train.manifest --attrs source-ref,class | augman dump
+
+    Example: augman stream train.manifest --attrs source-ref,class --sm-root ./opt_ml --channel train --epochs 2
+    """
+    with _sigterm_as_exit(), error_boundary():
+        if allow_skips and on_error is not OnError.skip:
+            raise UsageError("--allow-skips needs --on-error skip")
+        names = api.check_attribute_names(parse_attrs(attrs) or [])
+        shard_value = Shard.parse(shard) if shard is not None else None
+        factory = s3.client_factory(endpoint_url, region, profile)
+        sink = _open_sink(output, fifo, sm_root, channel, content_type, epochs, shard_value, wrap)
+        resolver = _resolver(names, mirror, factory)
+        try:
+            with sink as target:
+                result = api.stream(
+                    manifest, target, attrs=names, wrap=wrap.value, value_encoding=value_encoding,
+                    epochs=epochs, shuffle_seed=shuffle_seed, shard=shard_value,
+                    on_error=on_error.value, resolver=resolver, concurrency=concurrency,
+                    s3_client=factory,
+                )  # fmt: skip
+        except BadLine as exc:
+            _print_findings(exc.findings)
+            fail(exc.message, exc.hint, exc.exit_code)
+    raise typer.Exit(_report(result, allow_skips))
+
+
+def _open_sink(
+    output: str | None,
+    fifo: Path | None,
+    sm_root: Path | None,
+    channel: str | None,
+    content_type: str | None,
+    epochs: int,
+    shard: Shard | None,
+    wrap: Wrap,
+) -> AbstractContextManager[sinks.Sink]:
+    to_file = output not in (None, "-")
+    chosen = [
+        name for name, given in [("-o", to_file), ("--fifo", fifo), ("--sm-root", sm_root)] if given
+    ]
+    if len(chosen) > 1:
+        raise UsageError(f"{' and '.join(chosen)} both name the output", "choose one")
+    if sm_root is None and (channel is not None or content_type is not None):
+        option = "--channel" if channel is not None else "--content-type"
+        raise UsageError(f"{option} needs --sm-root", "e.g. --sm-root ./opt_ml --channel train")
+    if sm_root is not None:
+        if channel is None:
+            raise UsageError("--sm-root needs --channel", "e.g. --sm-root ./opt_ml --channel train")
+        return smroot.to_sagemaker(
+            sm_root, channel, epochs=epochs, content_type=content_type, sharded=shard is not None,
+            wrapper="RecordIO" if wrap is Wrap.recordio else "None",
+        )  # fmt: skip
+    if fifo is not None:
+        return sinks.to_fifo(fifo)
+    if to_file:
+        return sinks.to_file(Path(str(output)))
+    return sinks.to_stdout()
+
+
+def _resolver(names: Sequence[str], mirrors: Sequence[str], factory: Any) -> Any:
+    """The -ref resolver, built only when a -ref attribute or a mirror asks for one."""
+    if not mirrors and not any(is_ref(name) for name in names):
+        return None
+    return refs.Resolver([refs.Mirror.parse(text) for text in mirrors], s3_client=factory)
+
+
+def _report(result: StreamResult, allow_skips: bool) -> int:
+    """The end-of-run notes on stderr; the exit code."""
+    console = stderr_console()
+    if result.skipped:
+        console.print(f"augman: skipped {result.skipped} bad line(s):", markup=False)
+        _print_findings(result.skipped_findings)
+        if len(result.skipped_findings) < result.skipped:
+            console.print("  ... (the first ones are listed)", markup=False)
+    _print_findings(result.file_findings)
+    if result.warnings:
+        counts = ", ".join(f"{code} x{n}" for code, n in sorted(result.warnings.items()))
+        total = sum(result.warnings.values())
+        console.print(
+            f"augman: {total} warning(s) in the streamed lines ({counts}); "
+            "`augman validate` lists them",
+            markup=False, soft_wrap=True,
+        )  # fmt: skip
+    failed = result.file_findings or (result.skipped and not allow_skips)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _print_findings(findings: Sequence[Finding]) -> None:
+    console = stderr_console()
+    for finding in findings:
+        text = f"{finding.location}: {finding.code} {finding.message}"
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C, so that FIFOs and temporary files go."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM (``timeout``, supervisors) cleans up and exits 143, as Ctrl-C exits 130."""
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    except _Terminated:
+        stderr_console().print("augman: terminated", markup=False)
+        raise typer.Exit(EXIT_TERMINATED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
