@@ -145,8 +145,7 @@ class StatsFold:
 
     def _finding(self, finding: Finding) -> None:
         self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
-        if self._line_finding is None:
-            self._line_finding = finding
+        self._line_finding = finding  # for an unusable line, the last one says why
 
     def add(self, line_no: int, line: bytes) -> None:
         self.lines, self.last_line = line_no, line
