@@ -31,6 +31,8 @@ class SeenIndex:
 
     def __init__(self) -> None:
         self._bits = _GROWTH_BITS
+        self._shift = 64 - self._bits  # a key's partition is its top _bits bits
+        self._limit = _PER_PARTITION << self._bits  # split when holding more keys
         self._keys = [array("Q") for _ in range(1 << self._bits)]
         self._lines = [array("I") for _ in range(1 << self._bits)]
         self._count = 0
@@ -46,17 +48,20 @@ class SeenIndex:
         whether this is its first repeat (so callers can count distinct repeats).
         """
         key &= _MASK64
-        part = key >> (64 - self._bits)
+        part = key >> self._shift
         keys = self._keys[part]
         at = bisect.bisect_left(keys, key)
-        if at == len(keys) or keys[at] != key:
-            keys.insert(at, key)
-            self._lines[part].insert(at, min(line, _MAX_LINE))
-            self._count += 1
-            if self._count > _PER_PARTITION << self._bits:
-                self._split()
-            return None
-        lines = self._lines[part]
+        if at < len(keys) and keys[at] == key:
+            return self._repeat(self._lines[part], at)
+        keys.insert(at, key)
+        self._lines[part].insert(at, line if line <= _MAX_LINE else _MAX_LINE)
+        self._count += 1
+        if self._count > self._limit:
+            self._split()
+        return None
+
+    @staticmethod
+    def _repeat(lines: array[int], at: int) -> tuple[int, bool]:
         first = lines[at]
         if first & _REPEATED:
             return first & _MAX_LINE, False
@@ -76,3 +81,4 @@ class SeenIndex:
                 new_lines.append(lines[start:end])
                 start = end
         self._bits, self._keys, self._lines = bits, new_keys, new_lines
+        self._shift, self._limit = 64 - bits, _PER_PARTITION << bits
