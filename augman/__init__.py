@@ -9,7 +9,7 @@ which are re-exported here::
         print(finding.location, finding.code, finding.message)
 """
 
-from augman.api import DumpRow, StreamResult, dump, select, stream, validate
+from augman.api import DumpRow, StreamResult, dump, select, stats, stream, validate
 from augman.errors import AugmanError
 from augman.findings import Finding, Report, Severity
 
@@ -25,6 +25,7 @@ __all__ = [
     "__version__",
     "dump",
     "select",
+    "stats",
     "stream",
     "validate",
 ]

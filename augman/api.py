@@ -20,6 +20,7 @@ from augman.findings import FindingCollector, Report, SourceSummary
 from augman.selecting import SelectResult as SelectResult  # re-exported: part of the API
 from augman.selecting import select as select
 from augman.sources import Source, open_source
+from augman.statistics import Stats, collect
 from augman.streaming import StreamResult as StreamResult  # re-exported
 from augman.streaming import stream as stream  # re-exported
 
@@ -94,6 +95,26 @@ def scan(source: Source, emit: Callable[..., None], attrs: Sequence[str] | None)
         check(line_no, line)
     checker.finish(line_no, line)
     return line_no
+
+
+def stats(
+    manifest: str,
+    *,
+    attrs: Sequence[str] | None = None,
+    s3_client: Callable[[], Any] | None = None,
+    watch: Watch | None = None,
+) -> Stats:
+    """Read a manifest once and return its :class:`~augman.statistics.Stats`.
+
+    Attribute coverage and JSON types, Ground Truth labels (found by
+    ``<label>-metadata.type``), ``-ref`` buckets, folders, extensions and repeated
+    URIs, invalid lines, and ``samples``: the lines a built-in algorithm would
+    count with AttributeNames ``attrs``. ``manifest`` is a path, ``-`` or
+    ``s3://bucket/key`` (gzip detected); ``watch`` as in :func:`validate`.
+    """
+    names = check_attribute_names(attrs) if attrs is not None else None
+    with open_source(manifest, s3_client) as source, _watching(watch, source):
+        return collect(source, names)
 
 
 def _watching(watch: Watch | None, source: Source) -> AbstractContextManager[Any]:

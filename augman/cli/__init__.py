@@ -6,6 +6,7 @@ import sys
 
 from augman.cli import dump as _dump  # noqa: F401  (registers its commands)
 from augman.cli import select as _select  # noqa: F401  (registers its command)
+from augman.cli import stats as _stats  # noqa: F401  (registers its commands)
 from augman.cli import stream as _stream  # noqa: F401  (registers its commands)
 from augman.cli import validate as _validate  # noqa: F401  (registers its commands)
 from augman.cli._app import EXIT_BROKEN_PIPE, app, silence_stdout

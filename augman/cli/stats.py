@@ -1,0 +1,67 @@
+"""`augman stats`."""
+
+from __future__ import annotations
+
+import enum
+
+import typer
+
+from augman import api, s3
+from augman.cli._app import (
+    EXIT_OK,
+    app,
+    error_boundary,
+    parse_attrs,
+    progress_for,
+    s3_options_help,
+    stdout_console,
+)  # fmt: skip
+from augman.stats_report import STATS_REPORTERS
+
+HELP = s3_options_help()
+
+
+class StatsFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def stats(
+    manifest: str = typer.Argument(
+        ...,
+        metavar="MANIFEST",
+        help="A manifest path, - for stdin, or s3://bucket/key (.gz detected).",
+    ),
+    attrs: str | None = typer.Option(
+        None,
+        "--attrs",
+        "-a",
+        help="AttributeNames, comma-separated: report only these, and count the lines that have all.",
+    ),
+    fmt: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="Output format."),
+    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
+    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
+    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+) -> None:
+    """Read a manifest once and describe it: attributes, labels, refs, invalid lines.
+
+    Attribute coverage and JSON types; Ground Truth labels found by
+    <label>-metadata.type (class balance, confidence, boxes, human vs automated);
+    -ref buckets, folders, extensions and URIs repeated on several lines; and
+    num_training_samples, the lines a built-in algorithm would count.
+
+    Exit 0 when the manifest was read, invalid lines included (they are counted
+    and listed; augman validate explains them); 2 when it could not be read.
+
+    Example: augman stats train.manifest --attrs source-ref,class --format json
+    """
+    with error_boundary():
+        result = api.stats(
+            manifest,
+            attrs=parse_attrs(attrs),
+            s3_client=s3.client_factory(endpoint_url, region, profile),
+            watch=progress_for,
+        )
+        STATS_REPORTERS[fmt.value](stdout_console()).emit(result)
+    raise typer.Exit(EXIT_OK)

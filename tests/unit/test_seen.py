@@ -1,0 +1,66 @@
+"""SeenIndex: every repeat found, with the first line, in 12 bytes per distinct key."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from augman.seen import SIZE, SeenIndex
+
+
+def naive(keys: list[int]) -> list[tuple[int, bool] | None]:
+    first: dict[int, int] = {}
+    repeated: set[int] = set()
+    out: list[tuple[int, bool] | None] = []
+    for line, key in enumerate(keys, 1):
+        key %= 2**64  # keys are taken modulo 2**64: hash() can be negative
+        if key not in first:
+            first[key] = line
+            out.append(None)
+        else:
+            out.append((first[key], key not in repeated))
+            repeated.add(key)
+    return out
+
+
+@given(st.lists(st.integers(min_value=-(2**63), max_value=2**64 - 1), max_size=300))
+def test_matches_a_dict_on_any_keys(keys: list[int]) -> None:
+    index = SeenIndex()
+    assert [index.add(key, line) for line, key in enumerate(keys, 1)] == naive(keys)
+
+
+@given(st.lists(st.sampled_from([0, 1, 2**63, 2**64 - 1, -1, 12345]), max_size=50))
+def test_matches_a_dict_on_colliding_partitions(keys: list[int]) -> None:
+    index = SeenIndex()
+    assert [index.add(key, line) for line, key in enumerate(keys, 1)] == naive(keys)
+
+
+def test_still_exact_after_splitting_into_more_partitions() -> None:
+    rng = random.Random(7)
+    keys = [rng.getrandbits(64) for _ in range(20_000)]
+    keys += [keys[i] for i in range(0, 20_000, 97)]  # repeats after the splits
+    rng.shuffle(keys)
+    index = SeenIndex()
+    assert [index.add(key, line) for line, key in enumerate(keys, 1)] == naive(keys)
+    assert len(index) == 20_000
+    assert len(index._keys) > 16  # it did split
+
+
+def test_holds_twelve_bytes_per_distinct_key() -> None:
+    index = SeenIndex()
+    for line in range(1, 50_001):
+        index.add(hash(f"s3://b/{line}.jpg"), line)
+        index.add(hash("s3://b/always-the-same.jpg"), line)
+    held = sum(
+        k.itemsize * len(k) + v.itemsize * len(v)
+        for k, v in zip(index._keys, index._lines, strict=True)
+    )
+    assert SIZE == 12 and held == 12 * len(index) == 12 * 50_001
+
+
+def test_line_numbers_beyond_31_bits_are_capped() -> None:
+    index = SeenIndex()
+    assert index.add(5, 2**40) is None
+    assert index.add(5, 2**40 + 1) == (2**31 - 1, True)
