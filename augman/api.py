@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from augman import parallel
+from augman import batch, parallel
 from augman.checks import LineChecker
 from augman.dumping import DumpRow as DumpRow  # re-exported
 from augman.dumping import dump as dump  # re-exported
@@ -89,12 +89,9 @@ def validate(
 def scan(source: Source, emit: Callable[..., None], attrs: Sequence[str] | None) -> int:
     """Run every line and file rule over ``source``; return the number of lines."""
     checker = LineChecker(source.name, emit, attrs)
-    check = checker.check
-    line_no, line = 0, b""
-    for line_no, line in enumerate(source.stream, 1):
-        check(line_no, line)
-    checker.finish(line_no, line)
-    return line_no
+    lines, last = batch.check_lines(checker, source.stream)
+    checker.finish(lines, last)
+    return lines
 
 
 def stats(

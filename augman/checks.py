@@ -25,6 +25,7 @@ Emit = Callable[[Finding], None]
 
 MAX_SHAPES = 10_000  # distinct key sets remembered; beyond this, coverage is not tracked
 LINES_PER_SHAPE = 10  # line numbers remembered per key set, for AM203 messages
+MAX_GOOD_BUCKETS = 32  # valid bucket names remembered for the bulk -ref check
 _EMPTY_VALUES = {b"null", b'""', b"[]", b"{}"}
 _decode = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode
 _DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
@@ -70,6 +71,7 @@ class LineChecker:
         self.shapes: dict[tuple[str, ...], Shape] = {}
         self.shapes_complete = True
         self._good_prefix = b'"s3://"'  # matches no URI until a bucket is known good
+        self.good_buckets: dict[str, None] = {}  # in the order found, for augman.batch
         self._quoted: dict[str, bytes] = {}
 
     # -- one line ----------------------------------------------------------------
@@ -95,7 +97,7 @@ class LineChecker:
             if b"\\" in line and self._bad_surrogate(line_no, line):
                 return None
         self.objects += 1
-        shape = self.shapes.get(tuple(top)) or self._new_shape(tuple(top))
+        shape = self.shape_of(tuple(top))
         shape.count += 1
         if shape.count <= LINES_PER_SHAPE:
             shape.lines.append(line_no)
@@ -204,6 +206,10 @@ class LineChecker:
 
     # -- attributes ---------------------------------------------------------------------
 
+    def shape_of(self, keys: tuple[str, ...]) -> Shape:
+        """The (cached) shape of a line with these keys; its tallies are the caller's to update."""
+        return self.shapes.get(keys) or self._new_shape(keys)
+
     def _new_shape(self, keys: tuple[str, ...]) -> Shape:
         shape = _make_shape(keys, self.attrs)
         shape.compact_length = _compact_length(keys)
@@ -236,6 +242,8 @@ class LineChecker:
             self._emit(line_no, self._column_of(line, attr), exc.code, f"{attr}: {exc}", attr)
             return
         self._good_prefix = b'"s3://' + uri.bucket.encode() + b"/"
+        if len(self.good_buckets) < MAX_GOOD_BUCKETS:
+            self.good_buckets.setdefault(uri.bucket)
 
     # -- the whole file -------------------------------------------------------------------
 

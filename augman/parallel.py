@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from augman import batch
 from augman.checks import LineChecker, Shape
 from augman.findings import Finding, FindingCollector, Severity
 
@@ -71,15 +72,10 @@ def check_range(
             result.findings.append(finding)
 
     checker = LineChecker(name, keep, attrs, at_start=start == 0)
-    remaining = end - start
     with open(path, "rb") as handle:
-        handle.seek(start)
-        for line_no, line in enumerate(handle, 1):
-            checker.check(line_no, line)
-            result.lines, result.last_line = line_no, line
-            remaining -= len(line)
-            if remaining <= 0:
-                break
+        result.lines, result.last_line = batch.check_lines(
+            checker, batch.range_lines(handle, start, end)
+        )
     result.objects, result.crlf_lines, result.first_crlf = (
         checker.objects, checker.crlf_lines, checker.first_crlf,
     )  # fmt: skip
