@@ -72,13 +72,17 @@ def range_lines(handle: IO[bytes], start: int, end: int, block: int = 1 << 23) -
 
 def check_chunk(checker: LineChecker, first: int, lines: list[bytes]) -> list[Top | None]:
     """Check consecutive lines numbered from ``first``; return each line's object or None."""
-    tops = _accept(checker, first, lines)
+    tops = accept(checker, first, lines)
     if tops is not None:
         return list(tops)
     return [checker.check(first + i, line) for i, line in enumerate(lines)]
 
 
-def _accept(checker: LineChecker, first: int, lines: list[bytes]) -> list[Top] | None:
+def accept(checker: LineChecker, first: int, lines: list[bytes]) -> list[Top] | None:
+    """The chunk's objects when every line is clean (tallied, no finding), else None.
+
+    On None nothing was counted: check the lines one by one with ``checker.check``.
+    """
     try:
         tops: list[Top] = list(map(decode, lines))
     except _DECODE_ERRORS:

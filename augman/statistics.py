@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import msgspec
 
-from augman.checks import MAX_SHAPES, LineChecker
+from augman import batch
+from augman.checks import MAX_SHAPES, LineChecker, Top
 from augman.findings import Finding
 from augman.labels import LabelFold, LabelStats, decode_metadata
 from augman.refstats import RefFold, RefStats
@@ -157,6 +158,23 @@ class StatsFold:
         if top is None:
             self._add_invalid(line_no)
             return
+        self._fold(line_no, top)
+
+    def add_chunk(self, first: int, lines: list[bytes]) -> None:
+        """Add consecutive lines numbered from ``first``; clean chunks are checked in bulk."""
+        tops = batch.accept(self.checker, first, lines)
+        if tops is None:
+            for line_no, line in enumerate(lines, first):
+                self.add(line_no, line)
+            return
+        self.bytes += sum(map(len, lines))
+        for line_no, top in enumerate(tops, first):
+            if not line_no % BATCH:
+                self._flush()
+            self._fold(line_no, top)
+        self.lines, self.last_line = first + len(lines) - 1, lines[-1]
+
+    def _fold(self, line_no: int, top: Top) -> None:
         self.valid += 1
         keys = tuple(top)
         plan = self._plans.get(keys) or self._plan(keys)
@@ -271,7 +289,8 @@ def label_pairs(keys: Sequence[str]) -> list[tuple[str, str]]:
 def collect(source: Source, attrs: Sequence[str] | None = None) -> Stats:
     """Read every line of ``source`` once and return its :class:`Stats`."""
     fold = StatsFold(source.name, attrs)
-    add = fold.add
-    for line_no, line in enumerate(source.stream, 1):
-        add(line_no, line)
+    first = 1
+    for chunk in batch.chunks(source.stream):
+        fold.add_chunk(first, chunk)
+        first += len(chunk)
     return fold.finish()
