@@ -14,10 +14,10 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from operator import itemgetter
-from typing import IO
+from typing import IO, TypeVar
 
 from msgspec import Raw
 
@@ -34,6 +34,7 @@ from augman.checks import _decode as decode
 from augman.s3uri import MAX_URI_LENGTH
 
 CHUNK_LINES = 1024
+T = TypeVar("T")
 
 
 def check_lines(checker: LineChecker, lines: Iterable[bytes], first: int = 1) -> tuple[int, bytes]:
@@ -46,9 +47,9 @@ def check_lines(checker: LineChecker, lines: Iterable[bytes], first: int = 1) ->
     return count, last
 
 
-def chunks(lines: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[list[bytes]]:
-    """Lists of up to ``size`` consecutive lines."""
-    iterator = iter(lines)
+def chunks(lines: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+    """Lists of up to ``size`` (default ``CHUNK_LINES``) consecutive items."""
+    iterator, size = iter(lines), size or CHUNK_LINES
     while chunk := list(islice(iterator, size)):
         yield chunk
 
@@ -72,13 +73,13 @@ def range_lines(handle: IO[bytes], start: int, end: int, block: int = 1 << 23) -
 
 def check_chunk(checker: LineChecker, first: int, lines: list[bytes]) -> list[Top | None]:
     """Check consecutive lines numbered from ``first``; return each line's object or None."""
-    tops = accept(checker, first, lines)
+    tops = accept(checker, range(first, first + len(lines)), lines)
     if tops is not None:
         return list(tops)
     return [checker.check(first + i, line) for i, line in enumerate(lines)]
 
 
-def accept(checker: LineChecker, first: int, lines: list[bytes]) -> list[Top] | None:
+def accept(checker: LineChecker, numbers: Sequence[int], lines: list[bytes]) -> list[Top] | None:
     """The chunk's objects when every line is clean (tallied, no finding), else None.
 
     On None nothing was counted: check the lines one by one with ``checker.check``.
@@ -98,7 +99,7 @@ def accept(checker: LineChecker, first: int, lines: list[bytes]) -> list[Top] | 
         return None
     if not _compact(lines, blob, tops, shapes) or not _values_ok(checker, tops, shapes):
         return None
-    _tally(checker, first, tops, zip(counts, shapes, strict=True))
+    _tally(checker, numbers, tops, zip(counts, shapes, strict=True))
     return tops
 
 
@@ -166,12 +167,12 @@ def _pattern(buckets: tuple[str, ...]) -> re.Pattern[bytes] | None:
 
 
 def _tally(
-    checker: LineChecker, first: int, tops: list[Top],
+    checker: LineChecker, numbers: Sequence[int], tops: list[Top],
     shapes: Iterable[tuple[tuple[str, ...], tuple[Shape, int]]],
 ) -> None:  # fmt: skip
     checker.objects += len(tops)
     for keys, (shape, n) in shapes:
         if shape.count < LINES_PER_SHAPE:
-            numbers = (first + i for i, top in enumerate(tops) if tuple(top) == keys)
-            shape.lines.extend(islice(numbers, LINES_PER_SHAPE - shape.count))
+            found = (n for n, top in zip(numbers, tops, strict=True) if tuple(top) == keys)
+            shape.lines.extend(islice(found, LINES_PER_SHAPE - shape.count))
         shape.count += n

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
+import stat
 import tempfile
 from array import array
 from collections.abc import Callable, Iterator
@@ -54,6 +56,7 @@ class EpochLines:
         self.name = spec
         self.total = 0
         self.last = b""
+        self.live = spec == "-" or _is_special_file(spec)  # a pipe: lines arrive over time
         self._stack = contextlib.ExitStack()
         self._first: Source | None = None
         self._file: IO[bytes] | None = None  # seekable copy or original, when one is needed
@@ -137,6 +140,14 @@ class EpochLines:
         shutil.copyfileobj(source.stream, spool, CHUNK)
         spool.seek(0)
         return spool
+
+
+def _is_special_file(path: str) -> bool:
+    """A FIFO or device given as the manifest: read as it arrives, like stdin."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # an s3:// URI, or an error that open_source reports
 
 
 class _Hooked(io.RawIOBase):

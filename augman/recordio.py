@@ -21,6 +21,8 @@ MAGIC = 0xCED7230A
 MAX_LENGTH = (1 << 29) - 1
 _HEADER = struct.Struct("<II")
 _PADDING = (b"", b"\x00\x00\x00", b"\x00\x00", b"\x00")
+PADDINGS = _PADDING  # by length % 4
+SMALL_HEADERS = tuple(_HEADER.pack(MAGIC, n) for n in range(512))  # the common lengths, packed once
 
 
 class RecordTooLarge(ValueError):

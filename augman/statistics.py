@@ -162,7 +162,7 @@ class StatsFold:
 
     def add_chunk(self, first: int, lines: list[bytes]) -> None:
         """Add consecutive lines numbered from ``first``; clean chunks are checked in bulk."""
-        tops = batch.accept(self.checker, first, lines)
+        tops = batch.accept(self.checker, range(first, first + len(lines)), lines)
         if tops is None:
             for line_no, line in enumerate(lines, first):
                 self.add(line_no, line)

@@ -15,13 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from augman import batch, columns
 from augman.encoding import ENCODINGS, is_ref
 from augman.epochs import EpochLines, Lines
 from augman.errors import AugmanError, UsageError
 from augman.fetching import Fetcher, Plan, Prefetch, Resolver, make_fetcher, too_large
 from augman.findings import Finding
 from augman.framing import FLUSH_AT, WRAPS, Framer
-from augman.recordio import MAGIC, MAX_LENGTH, padding
+from augman.recordio import MAGIC, MAX_LENGTH, PADDINGS, SMALL_HEADERS
 from augman.selection import Shard
 from augman.sinks import EpochEnded, Sink
 from augman.verdicts import BadLine, EpochChecks, Verdicts
@@ -29,8 +30,8 @@ from augman.verdicts import BadLine, EpochChecks, Verdicts
 ON_ERROR = ("stop", "skip")
 
 _pack = struct.Struct("<II").pack  # recordio.header, unrolled into the hot loop below
-_HEADERS = [_pack(MAGIC, n) for n in range(512)]  # the common lengths, packed once
-_PADDING = tuple(padding(n) for n in range(4))
+_HEADERS = SMALL_HEADERS
+_PADDING = PADDINGS
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,9 @@ def _run_epoch(
     """One epoch; on a stop, the records of the lines before it still go out."""
     checks = verdicts.for_epoch(epoch)
     try:
-        if fetcher is None:
+        if fetcher is None and not lines.live:
+            _inline_bulk(lines.epoch(epoch), checks, plan, framer)
+        elif fetcher is None:
             _inline(lines.epoch(epoch, framer.flush), checks, plan, framer)
         else:
             fetcher.run(lines.epoch(epoch), checks, plan, framer)
@@ -178,6 +181,29 @@ def _run_epoch(
         framer.flush()  # the whole lines before the one that failed
         raise
     framer.flush()
+
+
+def _inline_bulk(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> None:
+    """:func:`_inline` for input that is all there (a file): clean chunks framed at once.
+
+    Not for live input (a pipe): a chunk waits for its last line, while records
+    must leave as soon as their line has arrived.
+    """
+    encoders = [(attr, encode) for attr, encode in plan if encode is not None]
+    for chunk in batch.chunks(lines):
+        numbers, texts = zip(*chunk, strict=True)
+        tops = batch.accept(checks.checker, numbers, list(texts))
+        if tops is None:
+            _inline(iter(chunk), checks, plan, framer)
+            continue
+        try:
+            framer.buffer += columns.frame(tops, encoders, framer.recordio, MAX_LENGTH)
+        except columns.TooLarge as exc:
+            _inline(iter(chunk[: exc.index + 1]), checks, plan, framer)  # raises at that line
+        framer.lines += len(tops)
+        framer.records += len(tops) * len(encoders)
+        if len(framer.buffer) >= FLUSH_AT:
+            framer.flush()
 
 
 def _inline(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> None:

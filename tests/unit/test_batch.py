@@ -79,9 +79,9 @@ def test_bulk_and_line_paths_agree(
 def test_clean_chunks_take_the_bulk_path() -> None:
     lines = [b'{"source-ref":"s3://my-bucket/%d.jpg","class":%d}\n' % (i, i % 3) for i in range(50)]
     checker = LineChecker("m", lambda f: None, ["source-ref", "class"])
-    assert batch.accept(checker, 1, lines[:10]) is None  # no bucket known good yet
+    assert batch.accept(checker, range(1, 11), lines[:10]) is None  # no bucket known good yet
     batch.check_chunk(checker, 1, lines[:10])
-    assert batch.accept(checker, 11, lines[10:]) is not None
+    assert batch.accept(checker, range(11, 51), lines[10:]) is not None
 
 
 def test_range_lines_splits_only_on_newlines() -> None:
