@@ -7,11 +7,12 @@ Only the ``augman.cli`` package imports typer. Commands parse options, call one
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import sys
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -118,10 +119,36 @@ def progress_for(source: Source) -> Iterator[None]:
             thread.join()
 
 
-def s3_options_help() -> dict[str, Any]:
-    """Shared help texts for the S3 connection options."""
-    return {
-        "endpoint_url": "S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS, or AWS_ENDPOINT_URL).",
-        "region": "AWS region for S3 requests (default: the AWS configuration).",
-        "profile": "AWS profile from ~/.aws/config (default: AWS_PROFILE or the default profile).",
-    }
+# Options that several commands share, declared once (Typer reads them from Annotated).
+EndpointUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint-url",
+        help="S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS, or AWS_ENDPOINT_URL).",
+    ),
+]
+Region = Annotated[
+    str | None,
+    typer.Option("--region", help="AWS region for S3 requests (default: the AWS configuration)."),
+]
+Profile = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="AWS profile from ~/.aws/config (default: AWS_PROFILE or the default profile).",
+    ),
+]
+
+
+class OnError(str, enum.Enum):
+    """What a bad line does to a run that writes lines or records."""
+
+    stop = "stop"
+    skip = "skip"
+
+
+class Wrap(str, enum.Enum):
+    """RecordWrapperType: RecordIO records, or payloads back to back."""
+
+    recordio = "recordio"
+    none = "none"

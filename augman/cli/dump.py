@@ -12,21 +12,14 @@ import orjson
 import typer
 
 from augman import api, s3
-from augman.cli._app import app, error_boundary, parse_attrs, s3_options_help
+from augman.cli._app import EndpointUrl, Profile, Region, Wrap, app, error_boundary, parse_attrs
 from augman.dumping import DumpRow
 from augman.errors import UsageError
-
-HELP = s3_options_help()
 
 
 class Format(str, enum.Enum):
     text = "text"
     json = "json"
-
-
-class Wrap(str, enum.Enum):
-    recordio = "recordio"
-    none = "none"
 
 
 class Join(str, enum.Enum):
@@ -52,9 +45,9 @@ def dump(
         "--join",
         help="Split records: concat parts (mlio, TF-ext) or dmlc (magic between).",
     ),
-    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
-    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
-    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+    profile: Profile = None,
 ) -> None:
     """Show what a training container would read from a RecordIO stream, one row per record.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import enum
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -16,24 +15,21 @@ from augman.atomicfile import atomic_output, atomic_outputs, ensure_directory
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
+    EndpointUrl,
+    OnError,
+    Profile,
+    Region,
     app,
     error_boundary,
     parse_attrs,
     progress_for,
-    s3_options_help,
     stderr_console,
 )  # fmt: skip
 from augman.errors import UsageError
 from augman.selecting import SelectResult, Writer
 from augman.selectplan import Plan, make_plan
 
-HELP = s3_options_help()
 SHOWN_FINDINGS = 100
-
-
-class OnError(str, enum.Enum):
-    stop = "stop"
-    skip = "skip"
 
 
 @app.command()
@@ -79,9 +75,9 @@ def select(
     on_error: OnError = typer.Option(
         OnError.stop, "--on-error", help="At an invalid line: stop (exit 1), or skip it and go on."
     ),
-    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
-    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
-    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+    profile: Profile = None,
 ) -> None:
     """Filter, project, sample, shuffle, shard or split a manifest into JSON Lines.
 

@@ -9,16 +9,16 @@ import typer
 from augman import api, s3
 from augman.cli._app import (
     EXIT_OK,
+    EndpointUrl,
+    Profile,
+    Region,
     app,
     error_boundary,
     parse_attrs,
     progress_for,
-    s3_options_help,
     stdout_console,
 )  # fmt: skip
 from augman.stats_report import STATS_REPORTERS
-
-HELP = s3_options_help()
 
 
 class StatsFormat(str, enum.Enum):
@@ -40,9 +40,9 @@ def stats(
         help="AttributeNames, comma-separated: report only these, and count the lines that have all.",
     ),
     fmt: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="Output format."),
-    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
-    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
-    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+    profile: Profile = None,
 ) -> None:
     """Read a manifest once and describe it: attributes, labels, refs, invalid lines.
 

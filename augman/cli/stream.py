@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import enum
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -17,11 +16,15 @@ from augman import api, refs, s3, sinks, smroot
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
+    EndpointUrl,
+    OnError,
+    Profile,
+    Region,
+    Wrap,
     app,
     error_boundary,
     fail,
     parse_attrs,
-    s3_options_help,
     stderr_console,
 )  # fmt: skip
 from augman.encoding import ENCODINGS, is_ref
@@ -31,18 +34,7 @@ from augman.selection import Shard
 from augman.streaming import StreamResult
 from augman.verdicts import BadLine
 
-HELP = s3_options_help()
 EXIT_TERMINATED = 143
-
-
-class Wrap(str, enum.Enum):
-    recordio = "recordio"
-    none = "none"
-
-
-class OnError(str, enum.Enum):
-    stop = "stop"
-    skip = "skip"
 
 
 @app.command()
@@ -64,9 +56,9 @@ def stream(
     shuffle_seed: int | None = typer.Option(None, "--shuffle-seed", help="Shuffle the lines at the start of every epoch, deterministically for (seed, epoch)."),
     shard: str | None = typer.Option(None, "--shard", metavar="K/N", help="Keep every N-th line from the K-th (0-based) of each epoch's order, after the shuffle: an emulation of ShardedByS3Key."),
     mirror: list[str] = typer.Option([], "--mirror", metavar="s3://BUCKET[/PREFIX]=DIR", help="Read -ref objects under this S3 prefix from a local directory instead (repeatable)."),
-    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
-    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
-    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+    profile: Profile = None,
     concurrency: int = typer.Option(16, "--concurrency", min=1, help="-ref objects fetched at the same time (the output order never changes)."),
     on_error: OnError = typer.Option(OnError.stop, "--on-error", help="At a line that fails the checks: stop before its first record (exit 1), or skip it and go on."),
     allow_skips: bool = typer.Option(False, "--allow-skips", help="With --on-error skip: exit 0 even when lines were skipped."),

@@ -13,19 +13,19 @@ from augman import api, s3
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
+    EndpointUrl,
+    Profile,
+    Region,
     app,
     error_boundary,
     fail,
     parse_attrs,
     progress_for,
-    s3_options_help,
     stdout_console,
 )  # fmt: skip
 from augman.findings import Severity
 from augman.reporters import REPORTERS
 from augman.rules import RULES
-
-HELP = s3_options_help()
 
 
 class Format(str, enum.Enum):
@@ -64,9 +64,9 @@ def validate(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to a file instead of stdout."
     ),
-    endpoint_url: str | None = typer.Option(None, "--endpoint-url", help=HELP["endpoint_url"]),
-    region: str | None = typer.Option(None, "--region", help=HELP["region"]),
-    profile: str | None = typer.Option(None, "--profile", help=HELP["profile"]),
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+    profile: Profile = None,
 ) -> None:
     """Check every line of one or more manifests and report every problem.
 
