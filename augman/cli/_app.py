@@ -31,6 +31,7 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+PROGRESS_AFTER = 1.0  # seconds before a progress bar shows
 
 
 def stdout_console() -> Console:
@@ -93,7 +94,11 @@ def parse_attrs(text: str | None) -> list[str] | None:
 
 @contextlib.contextmanager
 def progress_for(source: Source) -> Iterator[None]:
-    """A transient progress bar on stderr while ``source`` is read, on a terminal only."""
+    """A transient progress bar on stderr while ``source`` is read, on a terminal only.
+
+    It appears only once a run has taken ``PROGRESS_AFTER`` seconds: a quick run
+    prints nothing on stderr at all.
+    """
     if not sys.stderr.isatty() or os.environ.get("AUGMAN_NO_PROGRESS"):
         yield
         return
@@ -105,18 +110,20 @@ def progress_for(source: Source) -> Iterator[None]:
     done = threading.Event()
 
     def poll() -> None:
-        while not done.wait(0.2):
-            with contextlib.suppress(Exception):  # a closed file at the very end
-                progress.update(task, completed=source.bytes_read())
+        if done.wait(PROGRESS_AFTER):
+            return
+        with progress:
+            while not done.wait(0.2):
+                with contextlib.suppress(Exception):  # a closed file at the very end
+                    progress.update(task, completed=source.bytes_read())
 
     thread = threading.Thread(target=poll, daemon=True)
-    with progress:
-        thread.start()
-        try:
-            yield
-        finally:
-            done.set()
-            thread.join()
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 # Options that several commands share, declared once (Typer reads them from Annotated).
