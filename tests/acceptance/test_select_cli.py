@@ -145,10 +145,10 @@ def test_split_writes_a_partition_and_prints_the_counts(
 
 
 def test_an_invalid_line_stops_with_exit_1_and_leaves_no_output(cli: Any, manifest: Path) -> None:
-    Path("bad.manifest").write_bytes(LINES[0] + b'{"class": 1,}\n' + LINES[1])
+    Path("bad.manifest").write_bytes(LINES[0] + b'{"class": 1\n' + LINES[1])
     result = cli("select", "bad.manifest", "-o", "out.manifest")
     assert result.exit_code == 1
-    assert "bad.manifest:2:14: AM101 invalid JSON" in result.stderr
+    assert "bad.manifest:2:12: AM101 invalid JSON: unexpected end of data" in result.stderr
     assert "--on-error skip" in result.stderr
     assert not Path("out.manifest").exists()
     assert sorted(os.listdir()) == ["bad.manifest", "m.manifest"]
