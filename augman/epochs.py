@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
-import stat
 import tempfile
 from array import array
 from collections.abc import Callable, Iterator
@@ -56,7 +54,7 @@ class EpochLines:
         self.name = spec
         self.total = 0
         self.last = b""
-        self.live = spec == "-" or _is_special_file(spec)  # a pipe: lines arrive over time
+        self.live = False  # stdin or a FIFO (known once open): lines arrive over time
         self._stack = contextlib.ExitStack()
         self._first: Source | None = None
         self._file: IO[bytes] | None = None  # seekable copy or original, when one is needed
@@ -65,7 +63,7 @@ class EpochLines:
     def __enter__(self) -> EpochLines:
         with self._stack.pop_all() as stack:
             source = stack.enter_context(open_source(self.spec, self.s3_client))
-            self.name = source.name
+            self.name, self.live = source.name, source.live
             if self.seed is not None:
                 self._file = self._seekable(source, stack)
                 self._index()
@@ -140,14 +138,6 @@ class EpochLines:
         shutil.copyfileobj(source.stream, spool, CHUNK)
         spool.seek(0)
         return spool
-
-
-def _is_special_file(path: str) -> bool:
-    """A FIFO or device given as the manifest: read as it arrives, like stdin."""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False  # an s3:// URI, or an error that open_source reports
 
 
 class _Hooked(io.RawIOBase):

@@ -27,7 +27,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
-from augman import names
+from augman import batch, names
 from augman.checks import LineChecker, Top
 from augman.errors import DataError, UsageError
 from augman.findings import Finding, FindingCollector, Severity
@@ -119,7 +119,7 @@ def select(
         source = stack.enter_context(open_source(manifest, s3_client))
         if watch is not None:
             stack.enter_context(watch(source))
-        items = _pipeline(plan, _lines(source, plan, stack), source.name, gate)
+        items = _pipeline(plan, _lines(source, plan, stack), source.name, gate, not source.live)
         written, parts = _write(items, plan, outputs)
     findings, total = gate.findings()
     return SelectResult(gate.read, written, gate.skipped, findings, total, parts)
@@ -181,9 +181,9 @@ def _spooled(stream: IO[bytes]) -> Iterator[IO[bytes]]:
 
 
 def _pipeline(
-    plan: Plan, lines: Iterable[tuple[int, bytes]], source: str, gate: Gate
+    plan: Plan, lines: Iterable[tuple[int, bytes]], source: str, gate: Gate, bulk: bool = False
 ) -> Iterator[Item]:
-    checked = _checked(lines, source, gate)
+    checked = _checked(lines, source, gate, bulk)
     if plan.where is not None:
         checked = _matching(checked, plan.where, source)
     items = _shaped(checked, plan, source, gate)
@@ -196,15 +196,35 @@ def _pipeline(
 
 
 def _checked(
-    lines: Iterable[tuple[int, bytes]], source: str, gate: Gate
+    lines: Iterable[tuple[int, bytes]], source: str, gate: Gate, bulk: bool
 ) -> Iterator[tuple[int, bytes, Top]]:
     """Valid lines with their top-level object; invalid ones go to the gate.
 
     Shuffled lines come out of order, which the per-line rules allow; only the
     whole-file rules (``LineChecker.finish``) need order, and select does not apply them.
+    With ``bulk`` (input that is all there, not a pipe) clean chunks are checked at
+    once (:func:`augman.batch.accept`); a chunk with any finding goes line by line.
     """
     found: list[Finding] = []
-    check = LineChecker(source, found.append).check
+    checker = LineChecker(source, found.append)
+    if not bulk:
+        yield from _checked_lines(lines, checker, found, gate)
+        return
+    for chunk in batch.chunks(lines):
+        numbers, texts = zip(*chunk, strict=True)
+        tops = batch.accept(checker, numbers, list(texts))
+        if tops is None:
+            yield from _checked_lines(chunk, checker, found, gate)
+            continue
+        for item in zip(numbers, texts, tops, strict=True):
+            gate.read += 1
+            yield item
+
+
+def _checked_lines(
+    lines: Iterable[tuple[int, bytes]], checker: LineChecker, found: list[Finding], gate: Gate
+) -> Iterator[tuple[int, bytes, Top]]:
+    check = checker.check
     for line_no, line in lines:
         gate.read += 1
         top = check(line_no, line)

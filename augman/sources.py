@@ -12,6 +12,7 @@ import gzip
 import io
 import os
 import queue
+import stat
 import sys
 import threading
 import zlib
@@ -39,6 +40,7 @@ class Source:
     path: str | None = None
     size: int | None = None
     compressed: bool = False
+    live: bool = False  # stdin or a FIFO: lines arrive over time, so read no further ahead
 
     def size_read(self) -> int:
         """The number of bytes the whole source held, once it has been read."""
@@ -61,6 +63,7 @@ def open_source(spec: str, s3_client: Callable[[], Any] | None = None) -> Iterat
     with contextlib.ExitStack() as stack:
         if spec == "-":
             source = _from_stream("-", sys.stdin.buffer, stack)
+            source.live = True
         elif spec.startswith("s3://"):
             source = _from_s3(spec, s3_client, stack)
         else:
@@ -80,10 +83,16 @@ def _from_path(path: str, stack: contextlib.ExitStack) -> Source:
         raise SourceError(f"{path}: cannot open: {exc.strerror or exc}") from None
     source = _from_stream(path, raw, stack)
     source.size = size
+    source.live = is_live(raw)
     source._position = raw.tell
     if not source.compressed and os.path.isfile(path):
         source.path = path
     return source
+
+
+def is_live(raw: IO[bytes]) -> bool:
+    """Whether an open file is a FIFO or device, whose lines arrive over time."""
+    return not stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
 
 
 def _from_stream(name: str, raw: IO[bytes], stack: contextlib.ExitStack) -> Source:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import augman
-from augman import batch, epochs
+from augman import batch, sources
 
 VALUES = [
     b"1", b"-2.50e3", b"true", b"null", b'""', b'"plain"', b'"caf\xc3\xa9"', b'"esc\\"aped\\n"',
@@ -41,7 +41,7 @@ class Sink:
 def _stream(
     path: Path, live: bool, monkeypatch: pytest.MonkeyPatch, **options: Any
 ) -> tuple[bytes, Any]:
-    monkeypatch.setattr(epochs, "_is_special_file", lambda _: live)
+    monkeypatch.setattr(sources, "is_live", lambda _: live)
     sink = Sink()
     try:
         result: Any = augman.stream(str(path), sink, attrs=["a", "b"], **options)
