@@ -127,6 +127,12 @@ def progress_for(source: Source) -> Iterator[None]:
 
 
 # Options that several commands share, declared once (Typer reads them from Annotated).
+Manifest = Annotated[
+    str,
+    typer.Argument(
+        metavar="MANIFEST", help="A manifest path, - for stdin, or s3://bucket/key (.gz detected)."
+    ),
+]
 EndpointUrl = Annotated[
     str | None,
     typer.Option(

@@ -16,6 +16,7 @@ from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
     EndpointUrl,
+    Manifest,
     OnError,
     Profile,
     Region,
@@ -34,11 +35,7 @@ SHOWN_FINDINGS = 100
 
 @app.command()
 def select(
-    manifest: str = typer.Argument(
-        ...,
-        metavar="MANIFEST",
-        help="A manifest path, - for stdin, or s3://bucket/key (.gz detected).",
-    ),
+    manifest: Manifest,
     output: str | None = typer.Option(
         None, "--output", "-o", help="Write to this file (.gz: gzip) instead of stdout."
     ),

@@ -10,6 +10,7 @@ from augman import api, s3
 from augman.cli._app import (
     EXIT_OK,
     EndpointUrl,
+    Manifest,
     Profile,
     Region,
     app,
@@ -28,11 +29,7 @@ class StatsFormat(str, enum.Enum):
 
 @app.command()
 def stats(
-    manifest: str = typer.Argument(
-        ...,
-        metavar="MANIFEST",
-        help="A manifest path, - for stdin, or s3://bucket/key (.gz detected).",
-    ),
+    manifest: Manifest,
     attrs: str | None = typer.Option(
         None,
         "--attrs",

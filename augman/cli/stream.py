@@ -17,6 +17,7 @@ from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
     EndpointUrl,
+    Manifest,
     OnError,
     Profile,
     Region,
@@ -39,9 +40,7 @@ EXIT_TERMINATED = 143
 
 @app.command()
 def stream(
-    manifest: str = typer.Argument(
-        ..., metavar="MANIFEST", help="A manifest path, - for stdin, or s3://bucket/key (.gz detected)."
-    ),
+    manifest: Manifest,
     attrs: str = typer.Option(
         ..., "--attrs", "-a", help="AttributeNames, comma-separated, in order: source-ref,class."
     ),
