@@ -21,9 +21,10 @@ import io
 import shutil
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
+from augman import batch
 from augman.selection import Shard, line_offsets, permutation, read_in_order
 from augman.sources import CHUNK, Source, open_source
 
@@ -88,6 +89,33 @@ class EpochLines:
             first, self._first = self._first, None
             return self._sequential(first.stream, before_read)
         return self._reopened(before_read)
+
+    def chunks(self, index: int) -> Iterator[tuple[Sequence[int], list[bytes]]]:
+        """The lines of epoch ``index`` as (line numbers, lines) chunks, for input that is all there.
+
+        In plain file order the chunks are cut straight from the stream, with no
+        per-line step; shuffled or sharded epochs are chunked from :meth:`epoch`.
+        """
+        if self._offsets is None and self.shard is None and self._file is None:
+            return self._sequential_chunks(index)
+        return (
+            (numbers, list(lines))
+            for numbers, lines in (
+                zip(*chunk, strict=True) for chunk in batch.chunks(self.epoch(index))
+            )
+        )
+
+    def _sequential_chunks(self, index: int) -> Iterator[tuple[Sequence[int], list[bytes]]]:
+        with contextlib.ExitStack() as stack:
+            if self._first is not None:
+                stream, self._first = self._first.stream, None
+            else:
+                stream = stack.enter_context(open_source(self.spec, self.s3_client)).stream
+            total, last = 0, b""
+            for chunk in batch.chunks(stream):
+                yield range(total + 1, total + 1 + len(chunk)), chunk
+                total, last = total + len(chunk), chunk[-1]
+            self.total, self.last = total, last
 
     # -- in file order ---------------------------------------------------------------------
 

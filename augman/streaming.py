@@ -11,7 +11,7 @@ on a record boundary (``on_error="stop"``) or is skipped and counted (``"skip"``
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,7 +172,7 @@ def _run_epoch(
     checks = verdicts.for_epoch(epoch)
     try:
         if fetcher is None and not lines.live:
-            _inline_bulk(lines.epoch(epoch), checks, plan, framer)
+            _inline_bulk(lines.chunks(epoch), checks, plan, framer)
         elif fetcher is None:
             _inline(lines.epoch(epoch, framer.flush), checks, plan, framer)
         else:
@@ -183,23 +183,26 @@ def _run_epoch(
     framer.flush()
 
 
-def _inline_bulk(lines: Lines, checks: EpochChecks, plan: Plan, framer: Framer) -> None:
+def _inline_bulk(
+    chunks: Iterable[tuple[Sequence[int], list[bytes]]], checks: EpochChecks, plan: Plan,
+    framer: Framer,
+) -> None:  # fmt: skip
     """:func:`_inline` for input that is all there (a file): clean chunks framed at once.
 
     Not for live input (a pipe): a chunk waits for its last line, while records
     must leave as soon as their line has arrived.
     """
     encoders = [(attr, encode) for attr, encode in plan if encode is not None]
-    for chunk in batch.chunks(lines):
-        numbers, texts = zip(*chunk, strict=True)
-        tops = batch.accept(checks.checker, numbers, list(texts))
+    for numbers, texts in chunks:
+        tops = batch.accept(checks.checker, numbers, texts)
         if tops is None:
-            _inline(iter(chunk), checks, plan, framer)
+            _inline(zip(numbers, texts, strict=True), checks, plan, framer)
             continue
         try:
             framer.buffer += columns.frame(tops, encoders, framer.recordio, MAX_LENGTH)
         except columns.TooLarge as exc:
-            _inline(iter(chunk[: exc.index + 1]), checks, plan, framer)  # raises at that line
+            end = exc.index + 1  # the line-by-line path writes the lines before, then raises
+            _inline(zip(numbers[:end], texts[:end], strict=True), checks, plan, framer)
         framer.lines += len(tops)
         framer.records += len(tops) * len(encoders)
         if len(framer.buffer) >= FLUSH_AT:
