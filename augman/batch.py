@@ -22,15 +22,15 @@ from typing import IO, TypeVar
 from msgspec import Raw
 
 from augman.checks import (
-    _DECODE_ERRORS,
-    _EMPTY_VALUES,
+    DECODE_ERRORS,
+    EMPTY_VALUES,
     LINES_PER_SHAPE,
     MAX_GOOD_BUCKETS,
     LineChecker,
     Shape,
     Top,
 )  # fmt: skip
-from augman.checks import _decode as decode
+from augman.checks import decode_top as decode
 from augman.s3uri import MAX_URI_LENGTH
 
 CHUNK_LINES = 1024
@@ -86,7 +86,7 @@ def accept(checker: LineChecker, numbers: Sequence[int], lines: list[bytes]) -> 
     """
     try:
         tops: list[Top] = list(map(decode, lines))
-    except _DECODE_ERRORS:
+    except DECODE_ERRORS:
         return None
     blob = b"".join(lines)
     if b"\r" in blob or not _utf8(blob):
@@ -135,7 +135,7 @@ def _values_ok(checker: LineChecker, tops: list[Top], shapes: list[tuple[Shape, 
     selected = set(chain.from_iterable(shape.selected for shape, _ in shapes))
     for key in selected:
         values = list(map(itemgetter(key), tops))
-        if min(map(len, values)) <= 4 and not _EMPTY_VALUES.isdisjoint(map(bytes, values)):
+        if min(map(len, values)) <= 4 and not EMPTY_VALUES.isdisjoint(map(bytes, values)):
             return False
     return all(_refs_ok(checker, list(map(itemgetter(key), tops))) for key in refs)
 

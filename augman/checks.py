@@ -26,9 +26,9 @@ Emit = Callable[[Finding], None]
 MAX_SHAPES = 10_000  # distinct key sets remembered; beyond this, coverage is not tracked
 LINES_PER_SHAPE = 10  # line numbers remembered per key set, for AM203 messages
 MAX_GOOD_BUCKETS = 32  # valid bucket names remembered for the bulk -ref check
-_EMPTY_VALUES = {b"null", b'""', b"[]", b"{}"}
-_decode = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode
-_DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
+EMPTY_VALUES = {b"null", b'""', b"[]", b"{}"}
+decode_top = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode  # values stay raw JSON
+DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 
 
 @dataclass
@@ -85,8 +85,8 @@ class LineChecker:
             self._crlf(line_no)
         top: Top | None
         try:
-            top = _decode(line)
-        except _DECODE_ERRORS:
+            top = decode_top(line)
+        except DECODE_ERRORS:
             top = self._diagnose(line_no, line)
             if top is None:
                 return None
@@ -114,7 +114,7 @@ class LineChecker:
             self._emit(line_no, None, "AM202", shape.order)
         for attr in shape.selected:
             raw = top[attr]
-            if len(raw) <= 4 and bytes(raw) in _EMPTY_VALUES:
+            if len(raw) <= 4 and bytes(raw) in EMPTY_VALUES:
                 column = self._column_of(line, attr)
                 self._emit(line_no, column, "AM204", f"{attr} is {bytes(raw).decode()}", attr)
         for attr in shape.refs:
@@ -163,8 +163,8 @@ class LineChecker:
             self._emit(line_no, 1, "AM102", f"the line is a JSON {_json_type(kind)}, not an object")
             return None
         try:
-            return _decode(body)
-        except _DECODE_ERRORS:
+            return decode_top(body)
+        except DECODE_ERRORS:
             # orjson took it but it nests beyond what other parsers (msgspec) accept
             too_deep = jsonline.too_deep()
             self._emit(line_no, too_deep.column, too_deep.code, too_deep.message)
