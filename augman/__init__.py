@@ -9,9 +9,13 @@ which are re-exported here::
         print(finding.location, finding.code, finding.message)
 """
 
-from augman.api import DumpRow, StreamResult, dump, select, stats, stream, validate
+from typing import TYPE_CHECKING, Any
+
 from augman.errors import AugmanError
 from augman.findings import Finding, Report, Severity
+
+if TYPE_CHECKING:
+    from augman.api import DumpRow, StreamResult, dump, select, stats, stream, validate
 
 __version__ = "0.1.0.dev0"
 
@@ -29,3 +33,12 @@ __all__ = [
     "stream",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The library functions load on first use (see augman.api), keeping `import augman` light.
+    if name in __all__:
+        from augman import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'augman' has no attribute {name!r}")

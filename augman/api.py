@@ -7,27 +7,43 @@ run problems as :class:`augman.errors.AugmanError` exceptions.
 from __future__ import annotations
 
 import contextlib
+import importlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from augman import batch, parallel
-from augman.checks import LineChecker
-from augman.dumping import DumpRow as DumpRow  # re-exported
-from augman.dumping import dump as dump  # re-exported
 from augman.errors import UsageError
 from augman.findings import FindingCollector, Report, SourceSummary
-from augman.selecting import SelectResult as SelectResult  # re-exported: part of the API
-from augman.selecting import select as select
-from augman.sources import Source, open_source
-from augman.statistics import Stats, collect
-from augman.streaming import StreamResult as StreamResult  # re-exported
-from augman.streaming import stream as stream  # re-exported
+
+if TYPE_CHECKING:
+    from augman.dumping import DumpRow as DumpRow
+    from augman.dumping import dump as dump
+    from augman.selecting import SelectResult as SelectResult
+    from augman.selecting import select as select
+    from augman.sources import Source
+    from augman.statistics import Stats
+    from augman.streaming import StreamResult as StreamResult
+    from augman.streaming import stream as stream
+
+# The commands' own modules load on first use: `augman --help` and shell completion
+# then start without importing every command's machinery.
+_LAZY = {
+    "dump": "augman.dumping", "DumpRow": "augman.dumping",
+    "select": "augman.selecting", "SelectResult": "augman.selecting",
+    "stream": "augman.streaming", "StreamResult": "augman.streaming",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'augman.api' has no attribute {name!r}")
+
 
 MAX_ATTRIBUTE_NAMES = 16
 MAX_ATTRIBUTE_NAME_LENGTH = 256
 
-Watch = Callable[[Source], AbstractContextManager[Any]]
+Watch = Callable[["Source"], AbstractContextManager[Any]]
 
 
 def check_attribute_names(attrs: Sequence[str]) -> tuple[str, ...]:
@@ -69,6 +85,9 @@ def validate(
     (0: one per CPU) checks a large plain file in that many processes, with the
     same report as a serial run.
     """
+    from augman import parallel
+    from augman.sources import open_source
+
     names = check_attribute_names(attrs) if attrs is not None else None
     collector = FindingCollector(max_findings)
     summaries = []
@@ -88,6 +107,9 @@ def validate(
 
 def scan(source: Source, emit: Callable[..., None], attrs: Sequence[str] | None) -> int:
     """Run every line and file rule over ``source``; return the number of lines."""
+    from augman import batch
+    from augman.checks import LineChecker
+
     checker = LineChecker(source.name, emit, attrs)
     lines, last = batch.check_lines(checker, source.stream)
     checker.finish(lines, last)
@@ -109,6 +131,9 @@ def stats(
     count with AttributeNames ``attrs``. ``manifest`` is a path, ``-`` or
     ``s3://bucket/key`` (gzip detected); ``watch`` as in :func:`validate`.
     """
+    from augman.sources import open_source
+    from augman.statistics import collect
+
     names = check_attribute_names(attrs) if attrs is not None else None
     with open_source(manifest, s3_client) as source, _watching(watch, source):
         return collect(source, names)

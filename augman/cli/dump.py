@@ -6,15 +6,17 @@ import enum
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import orjson
 import typer
 
 from augman import api, s3
 from augman.cli._app import EndpointUrl, Profile, Region, Wrap, app, error_boundary, parse_attrs
-from augman.dumping import DumpRow
 from augman.errors import UsageError
+
+if TYPE_CHECKING:
+    from augman.dumping import DumpRow
 
 
 class Format(str, enum.Enum):

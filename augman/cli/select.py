@@ -6,7 +6,7 @@ import contextlib
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -27,8 +27,10 @@ from augman.cli._app import (
     stderr_console,
 )  # fmt: skip
 from augman.errors import UsageError
-from augman.selecting import SelectResult, Writer
-from augman.selectplan import Plan, make_plan
+
+if TYPE_CHECKING:
+    from augman.selecting import SelectResult, Writer
+    from augman.selectplan import Plan
 
 SHOWN_FINDINGS = 100
 
@@ -95,6 +97,8 @@ def select(
     }  # fmt: skip
     with error_boundary():
         options["attrs"] = parse_attrs(attrs)
+        from augman.selectplan import make_plan
+
         plan = make_plan(**options)
         _check_outputs(plan, output, out_dir, split_suffix)
         with _opened(plan, output, out_dir, split_suffix) as out:

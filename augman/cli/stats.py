@@ -19,7 +19,6 @@ from augman.cli._app import (
     progress_for,
     stdout_console,
 )  # fmt: skip
-from augman.stats_report import STATS_REPORTERS
 
 
 class StatsFormat(str, enum.Enum):
@@ -60,5 +59,7 @@ def stats(
             s3_client=s3.client_factory(endpoint_url, region, profile),
             watch=progress_for,
         )
+        from augman.stats_report import STATS_REPORTERS
+
         STATS_REPORTERS[fmt.value](stdout_console()).emit(result)
     raise typer.Exit(EXIT_OK)

@@ -8,11 +8,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from augman import api, refs, s3, sinks, smroot
+from augman import api, s3
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -28,12 +28,17 @@ from augman.cli._app import (
     parse_attrs,
     stderr_console,
 )  # fmt: skip
-from augman.encoding import ENCODINGS, is_ref
 from augman.errors import UsageError
-from augman.findings import Finding
 from augman.selection import Shard
-from augman.streaming import StreamResult
-from augman.verdicts import BadLine
+
+if TYPE_CHECKING:
+    from augman import sinks
+    from augman.findings import Finding
+    from augman.streaming import StreamResult
+
+# The value encodings' names, for --help without importing the encoders
+# (tests/acceptance/test_stream.py checks them against augman.encoding.ENCODINGS).
+ENCODING_NAMES = ("text", "json")
 
 EXIT_TERMINATED = 143
 
@@ -45,7 +50,7 @@ def stream(
         ..., "--attrs", "-a", help="AttributeNames, comma-separated, in order: source-ref,class."
     ),
     wrap: Wrap = typer.Option(Wrap.recordio, "--wrap", help="RecordWrapperType: one RecordIO record per attribute, or none (payloads back to back)."),
-    value_encoding: str = typer.Option("text", "--value-encoding", help=f"How values that are not -ref become bytes: {' or '.join(ENCODINGS)} (text: strings without quotes, the rest as compact JSON; json: all compact JSON)."),
+    value_encoding: str = typer.Option("text", "--value-encoding", help=f"How values that are not -ref become bytes: {' or '.join(ENCODING_NAMES)} (text: strings without quotes, the rest as compact JSON; json: all compact JSON)."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write to FILE (renamed into place on success) instead of stdout; - is stdout."),
     fifo: Path | None = typer.Option(None, "--fifo", help="Write to this FIFO (made if absent, removed at exit if augman made it)."),
     sm_root: Path | None = typer.Option(None, "--sm-root", help="Lay out DIR like /opt/ml: input/config/inputdataconfig.json and one FIFO per epoch, input/data/<channel>_<epoch>."),
@@ -75,6 +80,8 @@ def stream(
 
     Example: augman stream train.manifest --attrs source-ref,class --sm-root ./opt_ml --channel train --epochs 2
     """
+    from augman.verdicts import BadLine
+
     with _sigterm_as_exit(), error_boundary():
         if allow_skips and on_error is not OnError.skip:
             raise UsageError("--allow-skips needs --on-error skip")
@@ -107,6 +114,8 @@ def _open_sink(
     shard: Shard | None,
     wrap: Wrap,
 ) -> AbstractContextManager[sinks.Sink]:
+    from augman import sinks, smroot
+
     to_file = output not in (None, "-")
     chosen = [
         name for name, given in [("-o", to_file), ("--fifo", fifo), ("--sm-root", sm_root)] if given
@@ -132,6 +141,9 @@ def _open_sink(
 
 def _resolver(names: Sequence[str], mirrors: Sequence[str], factory: Any) -> Any:
     """The -ref resolver, built only when a -ref attribute or a mirror asks for one."""
+    from augman import refs
+    from augman.encoding import is_ref
+
     if not mirrors and not any(is_ref(name) for name in names):
         return None
     return refs.Resolver([refs.Mirror.parse(text) for text in mirrors], s3_client=factory)

@@ -546,3 +546,11 @@ def test_crlf_lines_stream_their_values_with_a_warning(cli: Any, write_manifest:
     assert result.exit_code == 0
     assert result.stdout_bytes == recordio([[b"a", b"1"], [b"b", b"2.0"]])
     assert "AM113 x1" in result.stderr
+
+
+def test_help_lists_every_value_encoding(cli: Any) -> None:
+    from augman.cli import stream as command
+    from augman.encoding import ENCODINGS
+
+    assert tuple(ENCODINGS) == command.ENCODING_NAMES
+    assert "text or json" in " ".join(cli("stream", "--help").stdout.split())
