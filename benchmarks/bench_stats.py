@@ -20,35 +20,13 @@ import sys
 import time
 from pathlib import Path
 
-import orjson
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import augman  # noqa: E402  (from this checkout)
-from benchmarks.generate import KINDS, generate  # noqa: E402
-
-DATA = HERE / "data"
-
-
-def manifest(lines: int, kind: str, seed: int) -> Path:
-    """The cached benchmark manifest, generated on first use (same cache as bench_validate)."""
-    path = DATA / f"{kind}-{lines}-seed{seed}.manifest"
-    if not path.exists():
-        DATA.mkdir(exist_ok=True)
-        print(f"generating {path} ...", file=sys.stderr)
-        partial = path.with_suffix(".partial")
-        generate(partial, lines, kind, seed)
-        partial.rename(path)
-    return path
-
-
-def bare(path: Path) -> None:
-    loads = orjson.loads
-    with open(path, "rb") as f:
-        for line in f:
-            loads(line)
+from benchmarks.bench_validate import bare, manifest  # noqa: E402  (one cache, one baseline)
+from benchmarks.generate import KINDS  # noqa: E402
 
 
 def timed(run: object, path: Path) -> float:
