@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from augman.errors import DataError, SinkError, UsageError
+from augman.errors import DataError, SinkError
 from augman.recordio import CorruptStream, Record, decode
 from augman.sources import open_source
 
@@ -70,9 +70,9 @@ def dump(
     at a torn or corrupt record (after the rows before it), and
     :class:`augman.errors.DataError` when the stream ends in the middle of a line.
     """
-    names = tuple(attrs) if attrs is not None else None
-    if names == ():
-        raise UsageError("--attrs is empty", "name the attributes, e.g. --attrs source-ref,class")
+    from augman.api import check_attribute_names  # api loads this module lazily
+
+    names = check_attribute_names(attrs) if attrs is not None else None
     directory = _raw_directory(raw_dir) if raw_dir is not None else None
     count = 0
     with open_source(stream, s3_client) as source:

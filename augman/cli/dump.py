@@ -67,7 +67,8 @@ def dump(
                 "are back to back, with no length or separator between them",
                 "write it with --wrap recordio to inspect it, or look at the bytes with `xxd`",
             )
-        names = parse_attrs(attrs)
+        given = parse_attrs(attrs)
+        names = api.check_attribute_names(given) if given is not None else None
         rows = api.dump(
             stream, attrs=names, join=join.value, raw_dir=raw,
             s3_client=s3.client_factory(endpoint_url, region, profile),

@@ -183,3 +183,10 @@ def test_rows_stream_from_a_fifo_written_by_another_process(tmp_path: Path) -> N
             os.close(fd)
         assert rows.get(timeout=30) == b""
         assert proc.wait(timeout=30) == 0
+
+
+def test_attrs_follow_sagemaker_limits_before_any_row(cli: Any) -> None:
+    result = cli("dump", "--attrs", ",".join(f"a{i}" for i in range(17)), "-", input=b"")
+    assert result.exit_code == 2
+    assert "at most 16" in result.stderr
+    assert result.stdout == ""
