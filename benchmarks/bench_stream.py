@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import augman  # noqa: E402  (from this checkout)
 from augman import sinks  # noqa: E402
 from augman.checks import LineChecker  # noqa: E402
-from benchmarks.bench_validate import bare, manifest  # noqa: E402
+from benchmarks.bench_validate import bare, manifest, median_seconds  # noqa: E402
 
 INLINE = {  # the attributes streamed from each kind of manifest: none of them is a -ref
     "classification": ["class", "class-metadata"],
@@ -73,15 +73,6 @@ def command(path: Path) -> None:
          "-o", os.devnull],
         check=True, cwd=ROOT,
     )  # fmt: skip
-
-
-def median_seconds(run: Callable[[], None], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def fifo_throughput(megabytes: int, pipe_size: int) -> float:
