@@ -11,13 +11,13 @@ which are re-exported here::
 
 from typing import TYPE_CHECKING, Any
 
+from augman.checking.findings import Finding, Report, Severity
 from augman.errors import AugmanError
-from augman.findings import Finding, Report, Severity
+from augman.version import __version__
 
 if TYPE_CHECKING:
     from augman.api import DumpRow, StreamResult, dump, select, stats, stream, validate
 
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "AugmanError",

@@ -12,25 +12,25 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from augman.errors import UsageError
-from augman.findings import FindingCollector, Report, SourceSummary
+from augman.checking.attrnames import check_attribute_names as check_attribute_names
+from augman.checking.findings import FindingCollector, Report, SourceSummary
 
 if TYPE_CHECKING:
-    from augman.dumping import DumpRow as DumpRow
-    from augman.dumping import dump as dump
-    from augman.selecting import SelectResult as SelectResult
-    from augman.selecting import select as select
-    from augman.sources import Source
-    from augman.statistics import Stats
-    from augman.streaming import StreamResult as StreamResult
-    from augman.streaming import stream as stream
+    from augman.inputs.sources import Source
+    from augman.recordio.dumping import DumpRow as DumpRow
+    from augman.recordio.dumping import dump as dump
+    from augman.selecting.pipeline import SelectResult as SelectResult
+    from augman.selecting.pipeline import select as select
+    from augman.statistics.fold import Stats
+    from augman.streaming.pipe import StreamResult as StreamResult
+    from augman.streaming.pipe import stream as stream
 
 # The commands' own modules load on first use: `augman --help` and shell completion
 # then start without importing every command's machinery.
 _LAZY = {
-    "dump": "augman.dumping", "DumpRow": "augman.dumping",
-    "select": "augman.selecting", "SelectResult": "augman.selecting",
-    "stream": "augman.streaming", "StreamResult": "augman.streaming",
+    "dump": "augman.recordio.dumping", "DumpRow": "augman.recordio.dumping",
+    "select": "augman.selecting.pipeline", "SelectResult": "augman.selecting.pipeline",
+    "stream": "augman.streaming.pipe", "StreamResult": "augman.streaming.pipe",
 }  # fmt: skip
 
 
@@ -40,30 +40,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'augman.api' has no attribute {name!r}")
 
 
-MAX_ATTRIBUTE_NAMES = 16
-MAX_ATTRIBUTE_NAME_LENGTH = 256
-
 Watch = Callable[["Source"], AbstractContextManager[Any]]
-
-
-def check_attribute_names(attrs: Sequence[str]) -> tuple[str, ...]:
-    """Apply SageMaker's limits on AttributeNames; raise :class:`UsageError` if broken."""
-    names = tuple(attrs)
-    if not names:
-        raise UsageError(
-            "AttributeNames is empty", "name at least one attribute, e.g. --attrs source-ref"
-        )
-    if len(names) > MAX_ATTRIBUTE_NAMES:
-        raise UsageError(
-            f"AttributeNames has {len(names)} names; SageMaker allows at most {MAX_ATTRIBUTE_NAMES}"
-        )
-    for name in names:
-        if not name or len(name) > MAX_ATTRIBUTE_NAME_LENGTH:
-            raise UsageError(
-                f"attribute name {name[:40]!r} is {len(name)} characters long; "
-                f"SageMaker allows 1 to {MAX_ATTRIBUTE_NAME_LENGTH}"
-            )
-    return names
 
 
 def validate(
@@ -85,8 +62,8 @@ def validate(
     (0: one per CPU) checks a large plain file in that many processes, with the
     same report as a serial run.
     """
-    from augman import parallel
-    from augman.sources import open_source
+    from augman.checking import parallel
+    from augman.inputs.sources import open_source
 
     names = check_attribute_names(attrs) if attrs is not None else None
     collector = FindingCollector(max_findings)
@@ -107,11 +84,11 @@ def validate(
 
 def scan(source: Source, emit: Callable[..., None], attrs: Sequence[str] | None) -> int:
     """Run every line and file rule over ``source``; return the number of lines."""
-    from augman import batch
-    from augman.checks import LineChecker
+    from augman.checking import bulk
+    from augman.checking.lines import LineChecker
 
     checker = LineChecker(source.name, emit, attrs)
-    lines, last = batch.check_lines(checker, source.stream)
+    lines, last = bulk.check_lines(checker, source.stream)
     checker.finish(lines, last)
     return lines
 
@@ -123,7 +100,7 @@ def stats(
     s3_client: Callable[[], Any] | None = None,
     watch: Watch | None = None,
 ) -> Stats:
-    """Read a manifest once and return its :class:`~augman.statistics.Stats`.
+    """Read a manifest once and return its :class:`~augman.statistics.fold.Stats`.
 
     Attribute coverage and JSON types, Ground Truth labels (found by
     ``<label>-metadata.type``), ``-ref`` buckets, folders, extensions and repeated
@@ -131,8 +108,8 @@ def stats(
     count with AttributeNames ``attrs``. ``manifest`` is a path, ``-`` or
     ``s3://bucket/key`` (gzip detected); ``watch`` as in :func:`validate`.
     """
-    from augman.sources import open_source
-    from augman.statistics import collect
+    from augman.inputs.sources import open_source
+    from augman.statistics.fold import collect
 
     names = check_attribute_names(attrs) if attrs is not None else None
     with open_source(manifest, s3_client) as source, _watching(watch, source):

@@ -32,8 +32,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from augman import s3
-from augman.refs import Resolver, prefetch
+from augman.inputs import s3
+from augman.refs import S3Resolver as Resolver
+from augman.refs import prefetch
 
 BUCKET = "bench-refs"
 MAX_FILES = 100

@@ -32,8 +32,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import augman  # noqa: E402  (from this checkout)
-from augman import sinks  # noqa: E402
-from augman.checks import LineChecker  # noqa: E402
+from augman.checking.lines import LineChecker  # noqa: E402
+from augman.outputs import sinks  # noqa: E402
 from benchmarks.bench_validate import bare, manifest, median_seconds  # noqa: E402
 
 INLINE = {  # the attributes streamed from each kind of manifest: none of them is a -ref

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from augman.errors import AugmanError, UsageError
-from augman.sources import Source
+from augman.inputs.sources import Source
 
 app = typer.Typer(
     name="augman",

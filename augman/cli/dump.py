@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, TextIO
 import orjson
 import typer
 
-from augman import api, s3
+from augman import api
 from augman.cli._app import EndpointUrl, Profile, Region, Wrap, app, error_boundary, parse_attrs
 from augman.errors import UsageError
+from augman.inputs import s3
 
 if TYPE_CHECKING:
-    from augman.dumping import DumpRow
+    from augman.recordio.dumping import DumpRow
 
 
 class Format(str, enum.Enum):

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from augman import api, s3
-from augman.atomicfile import atomic_output, atomic_outputs, ensure_directory
+from augman import api
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -27,10 +26,12 @@ from augman.cli._app import (
     stderr_console,
 )  # fmt: skip
 from augman.errors import UsageError
+from augman.inputs import s3
+from augman.outputs.atomicfile import atomic_output, atomic_outputs, ensure_directory
 
 if TYPE_CHECKING:
-    from augman.selecting import SelectResult, Writer
-    from augman.selectplan import Plan
+    from augman.selecting.pipeline import SelectResult, Writer
+    from augman.selecting.plan import SelectPlan
 
 SHOWN_FINDINGS = 100
 
@@ -97,7 +98,7 @@ def select(
     }  # fmt: skip
     with error_boundary():
         options["attrs"] = parse_attrs(attrs)
-        from augman.selectplan import make_plan
+        from augman.selecting.plan import make_plan
 
         plan = make_plan(**options)
         _check_outputs(plan, output, out_dir, split_suffix)
@@ -111,7 +112,7 @@ def select(
     raise typer.Exit(EXIT_FINDINGS if result.skipped else EXIT_OK)
 
 
-def _check_outputs(plan: Plan, output: str | None, out_dir: Path | None, suffix: str) -> None:
+def _check_outputs(plan: SelectPlan, output: str | None, out_dir: Path | None, suffix: str) -> None:
     if plan.split is None:
         if out_dir is not None:
             raise UsageError("--out-dir is for --split", "without --split, use -o FILE")
@@ -126,7 +127,7 @@ def _check_outputs(plan: Plan, output: str | None, out_dir: Path | None, suffix:
 
 @contextlib.contextmanager
 def _opened(
-    plan: Plan, output: str | None, out_dir: Path | None, suffix: str
+    plan: SelectPlan, output: str | None, out_dir: Path | None, suffix: str
 ) -> Iterator[Writer | Mapping[str, Writer]]:
     """stdout, one file, or one file per split part; files appear only if all goes well."""
     if plan.split is not None and out_dir is not None:
@@ -142,7 +143,7 @@ def _opened(
             yield file
 
 
-def _tell(result: SelectResult, plan: Plan, out_dir: Path | None, suffix: str) -> None:
+def _tell(result: SelectResult, plan: SelectPlan, out_dir: Path | None, suffix: str) -> None:
     """People-facing counts on stderr: the split parts, and the skipped lines."""
     say = _say
     if plan.split is not None and out_dir is not None:

@@ -6,7 +6,7 @@ import enum
 
 import typer
 
-from augman import api, s3
+from augman import api
 from augman.cli._app import (
     EXIT_OK,
     EndpointUrl,
@@ -19,6 +19,7 @@ from augman.cli._app import (
     progress_for,
     stdout_console,
 )  # fmt: skip
+from augman.inputs import s3
 
 
 class StatsFormat(str, enum.Enum):
@@ -59,7 +60,7 @@ def stats(
             s3_client=s3.client_factory(endpoint_url, region, profile),
             watch=progress_for,
         )
-        from augman.stats_report import STATS_REPORTERS
+        from augman.reporting.stats_json import STATS_REPORTERS
 
         STATS_REPORTERS[fmt.value](stdout_console()).emit(result)
     raise typer.Exit(EXIT_OK)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from augman import api, s3
+from augman import api
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -29,15 +29,16 @@ from augman.cli._app import (
     stderr_console,
 )  # fmt: skip
 from augman.errors import UsageError
-from augman.selection import Shard
+from augman.inputs import s3
+from augman.inputs.ordering import Shard
 
 if TYPE_CHECKING:
-    from augman import sinks
-    from augman.findings import Finding
-    from augman.streaming import StreamResult
+    from augman.checking.findings import Finding
+    from augman.outputs import sinks
+    from augman.streaming.pipe import StreamResult
 
 # The value encodings' names, for --help without importing the encoders
-# (tests/acceptance/test_stream.py checks them against augman.encoding.ENCODINGS).
+# (tests/acceptance/test_stream.py checks them against augman.streaming.encoding.ENCODINGS).
 ENCODING_NAMES = ("text", "json")
 
 EXIT_TERMINATED = 143
@@ -80,7 +81,7 @@ def stream(
 
     Example: augman stream train.manifest --attrs source-ref,class --sm-root ./opt_ml --channel train --epochs 2
     """
-    from augman.verdicts import BadLine
+    from augman.streaming.verdicts import BadLine
 
     with _sigterm_as_exit(), error_boundary():
         if allow_skips and on_error is not OnError.skip:
@@ -114,7 +115,7 @@ def _open_sink(
     shard: Shard | None,
     wrap: Wrap,
 ) -> AbstractContextManager[sinks.Sink]:
-    from augman import sinks, smroot
+    from augman.outputs import sinks, smroot
 
     to_file = output not in (None, "-")
     chosen = [
@@ -142,11 +143,11 @@ def _open_sink(
 def _resolver(names: Sequence[str], mirrors: Sequence[str], factory: Any) -> Any:
     """The -ref resolver, built only when a -ref attribute or a mirror asks for one."""
     from augman import refs
-    from augman.encoding import is_ref
+    from augman.streaming.encoding import is_ref
 
     if not mirrors and not any(is_ref(name) for name in names):
         return None
-    return refs.Resolver([refs.Mirror.parse(text) for text in mirrors], s3_client=factory)
+    return refs.S3Resolver([refs.Mirror.parse(text) for text in mirrors], s3_client=factory)
 
 
 def _report(result: StreamResult, allow_skips: bool) -> int:

@@ -9,7 +9,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from augman import api, s3
+from augman import api
+from augman.checking.findings import Severity
+from augman.checking.rules import RULES
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -23,9 +25,8 @@ from augman.cli._app import (
     progress_for,
     stdout_console,
 )  # fmt: skip
-from augman.findings import Severity
-from augman.reporters import REPORTERS
-from augman.rules import RULES
+from augman.inputs import s3
+from augman.reporting.validation import REPORTERS
 
 
 class Format(str, enum.Enum):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from augman.rules import RULES
+from augman.checking.rules import RULES
 
 README = (Path(__file__).parent.parent.parent / "README.md").read_text()
 

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import pytest
 
-from augman.recordio import encode
+from augman.recordio.codec import encode
 from tests.conftest import augman_command, subprocess_env
 
 STREAM = b"".join(map(encode, (b"\xff\xd8\xff\xe0jpeg", b"0", b"\x89PNG\r\n\x1a\n", b"cat")))

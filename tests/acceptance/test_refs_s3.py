@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from augman import s3 as augman_s3
-from augman.refs import Fetched, Mirror, RefError, Resolver, prefetch
+from augman.inputs import s3 as augman_s3
+from augman.refs import Fetched, Mirror, RefError, prefetch
+from augman.refs import S3Resolver as Resolver
 
 KEYS = ["a/b.jpg", "with space.jpg", "a%20b.jpg", "a+b.jpg", "caf\u00e9/\u732b.png", "q?x=1#f"]
 

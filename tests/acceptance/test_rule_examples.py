@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import augman
-from augman.rules import RULES
+from augman.checking.rules import RULES
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -158,7 +158,7 @@ def test_run_problems_exit_2_without_a_traceback(
 
 def test_library_and_cli_agree(cli: Any) -> None:
     import augman
-    from augman.stats_report import stats_document
+    from augman.reporting.stats_json import stats_document
 
     assert stats_document(augman.stats(str(CLASSIFICATION))) == document(cli, CLASSIFICATION)
 

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 import augman
-from augman.stats_report import STATS_REPORTERS
+from augman.reporting.stats_json import STATS_REPORTERS
 from tests.golden import check_golden, normalise
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 import augman
-from augman import sinks, smroot
-from augman.selection import Shard
-from augman.verdicts import BadLine
+from augman.inputs.ordering import Shard
+from augman.outputs import sinks, smroot
+from augman.streaming.verdicts import BadLine
 
 MAGIC = 0xCED7230A
 
@@ -240,7 +240,7 @@ def test_an_empty_manifest_streams_nothing_and_exits_1(cli: Any, write_manifest:
 def test_a_record_too_large_names_line_and_attribute(
     write_manifest: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(augman.streaming, "MAX_LENGTH", 5)  # the real one is 2**29 - 1 bytes
+    monkeypatch.setattr(augman.streaming.pipe, "MAX_LENGTH", 5)  # the real one is 2**29 - 1 bytes
     path = write_manifest('{"source":"12345","class":1}', '{"source":"123456","class":2}')
     sink = MemorySink()
     with pytest.raises(
@@ -491,7 +491,7 @@ def test_an_unreadable_inputdataconfig_is_an_error(
 def test_a_reader_gone_ends_only_its_epoch(
     write_manifest: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(augman.streaming, "FLUSH_AT", 1)  # a write after every line
+    monkeypatch.setattr(augman.streaming.pipe, "FLUSH_AT", 1)  # a write after every line
     path = str(write_manifest(*numbered(5)))
 
     class ClosesEpochZero(MemorySink):
@@ -550,7 +550,7 @@ def test_crlf_lines_stream_their_values_with_a_warning(cli: Any, write_manifest:
 
 def test_help_lists_every_value_encoding(cli: Any) -> None:
     from augman.cli import stream as command
-    from augman.encoding import ENCODINGS
+    from augman.streaming.encoding import ENCODINGS
 
     assert tuple(ENCODINGS) == command.ENCODING_NAMES
     assert "text or json" in " ".join(cli("stream", "--help").stdout.split())

@@ -194,7 +194,7 @@ def test_unknown_option_is_a_usage_error(run_augman: Any) -> None:
 
 def test_rules_lists_every_code_and_explains_one(cli: Any) -> None:
     listing = cli("rules").stdout
-    from augman.rules import RULES
+    from augman.checking.rules import RULES
 
     assert all(code in listing for code in RULES)
     one = cli("rules", "AM201")

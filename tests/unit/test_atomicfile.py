@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from augman.atomicfile import atomic_output, atomic_outputs, ensure_directory
 from augman.errors import SinkError
+from augman.outputs.atomicfile import atomic_output, atomic_outputs, ensure_directory
 
 
 def test_the_file_takes_its_name_only_at_the_end(tmp_path: Path) -> None:

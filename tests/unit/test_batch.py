@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from augman import batch
-from augman.checks import LineChecker
-from augman.findings import Finding
+from augman.checking import bulk as batch
+from augman.checking.findings import Finding
+from augman.checking.lines import LineChecker
 
 POOL = [
     b'{"source-ref":"s3://my-bucket/a/1.jpg","class":1}\n',

@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 import augman
-from augman.findings import Severity
+from augman.checking.findings import Severity
 from benchmarks.generate import DEFECTS, KINDS, attribute_names, generate
 
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from augman.api import scan
-from augman.checks import LineChecker
-from augman.findings import Finding
-from augman.sources import Source
+from augman.checking.findings import Finding
+from augman.checking.lines import LineChecker
+from augman.inputs.sources import Source
 
 json_values = st.recursive(
     st.none()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import augman
-from augman.dumping import DumpRow, preview, sniff
 from augman.errors import DataError, UsageError
-from augman.recordio import MAGIC_BYTES, CorruptStream, encode
+from augman.recordio.codec import MAGIC_BYTES, CorruptStream, encode
+from augman.recordio.dumping import DumpRow, preview, sniff
 
 
 def png(width: int, height: int) -> bytes:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from augman.encoding import ENCODINGS, as_json, as_text, compact, is_ref, ref_uri
+from augman.streaming.encoding import ENCODINGS, as_json, as_text, compact, is_ref, ref_uri
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from augman.expressions import Expression, compile_expression, is_false, root_fields
+from augman.selecting.expressions import Expression, compile_expression, is_false, root_fields
 
 FIELDS = ["a", "b", '"c-d"', "a.b", '"c-d".a', "@"]
 LITERALS = [

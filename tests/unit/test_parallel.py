@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import augman
-from augman import parallel
+from augman.checking import parallel
 
 DATA = Path(__file__).parent.parent / "data"
 EXAMPLES = sorted((DATA / "invalid").glob("*.manifest")) + sorted(

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from augman.errors import DataError
-from augman.recordio import (
+from augman.recordio.codec import (
     CHUNK,
     MAGIC_BYTES,
     CorruptStream,

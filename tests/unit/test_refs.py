@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from augman.errors import UsageError
-from augman.refs import Fetched, Mirror, RefError, Resolver, prefetch
+from augman.refs import Fetched, Mirror, RefError, prefetch
+from augman.refs import S3Resolver as Resolver
 
 # --- Mirror.parse -------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from augman.s3uri import S3Uri, S3UriError
+from augman.inputs.s3uri import S3Uri, S3UriError
 
 VALID = [
     ("s3://my-bucket/k.jpg", "my-bucket", "k.jpg"),

@@ -7,7 +7,7 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from augman.seen import SIZE, SeenIndex
+from augman.statistics.seen import SIZE, SeenIndex
 
 
 def naive(keys: list[int]) -> list[tuple[int, bool] | None]:

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import augman
-from augman import batch, sources
+from augman.checking import bulk as batch
+from augman.inputs import sources
 
 POOL = [
     b'{"source-ref":"s3://my-bucket/1.jpg","class":1,"conf":0.95}',

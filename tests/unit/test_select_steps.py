@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from augman.errors import UsageError
-from augman.projection import Projection, compact
-from augman.splits import Assigner, Fraction, Split, unit, value_key
-from augman.where import Where, truthy
+from augman.selecting.projection import Projection, compact
+from augman.selecting.splits import Assigner, Fraction, Split, unit, value_key
+from augman.selecting.where import Where, truthy
 
 _decode = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode
 

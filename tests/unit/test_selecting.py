@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import augman
 from augman.errors import UsageError
-from augman.selecting import InvalidLine, SelectResult, _sampled
+from augman.selecting.pipeline import InvalidLineError, SelectResult, _sampled
 
 HYPOTHESIS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -335,7 +335,7 @@ INVALID = [
 def test_an_invalid_line_stops_the_run(
     manifest: Callable[..., Path], bad: bytes, location: str, code: str
 ) -> None:
-    with pytest.raises(InvalidLine) as caught:
+    with pytest.raises(InvalidLineError) as caught:
         run(manifest([b'{"a": 1}\n', bad, b'{"a": 3}\n']))
     assert str(caught.value).startswith(f"{location}: {code} ")
     assert caught.value.exit_code == 1
@@ -365,7 +365,7 @@ def test_a_missing_attribute_is_am201(manifest: Callable[..., Path], option: Any
     run_it = run_split if "split_key" in option else run
     args = ("a=1",) if "split_key" in option else ()
     with pytest.raises(
-        InvalidLine, match=r"m.manifest:2: AM201 missing attribute 'b'; did you mean 'B'\?"
+        InvalidLineError, match=r"m.manifest:2: AM201 missing attribute 'b'; did you mean 'B'\?"
     ):
         run_it(manifest(lines), *args, **option)
     _, result = run_it(manifest(lines), *args, on_error="skip", **option)

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 import augman
-from augman.statistics import StatsFold, label_pairs
+from augman.statistics.fold import StatsFold, label_pairs
 from benchmarks.generate import generate
 
 STATS = Path(__file__).parent.parent / "data" / "stats"
@@ -202,7 +202,7 @@ def test_label_pairs(keys: tuple[str, ...], pairs: list[tuple[str, str]]) -> Non
 def test_memory_does_not_grow_with_lines_that_repeat_uris(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from augman import statistics
+    from augman.statistics import fold as statistics
 
     monkeypatch.setattr(statistics, "BATCH", 256)  # buffers are flushed every BATCH lines
 
@@ -233,7 +233,7 @@ def test_memory_does_not_grow_with_lines_that_repeat_uris(
     ids=["plain", "nested", "no-extension", "dotfile", "trailing-dot", "dot-in-folder", "no-key"],
 )
 def test_where_a_ref_points(uri: str, bucket: str, prefix: str, extension: str) -> None:
-    from augman.refstats import RefFold
+    from augman.statistics.refstats import RefFold
 
     fold = RefFold("a-ref")
     fold.add(1, msgspec.Raw(b'"s3://other/x/y.png"'))  # a different folder first
@@ -247,7 +247,7 @@ def test_where_a_ref_points(uri: str, bucket: str, prefix: str, extension: str) 
 def test_caps_keep_memory_bounded_and_say_what_was_left_out(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from augman import statistics
+    from augman.statistics import fold as statistics
 
     monkeypatch.setattr(statistics, "MAX_KEYS", 4)
     monkeypatch.setattr(statistics, "MAX_SECTIONS", 1)

@@ -9,7 +9,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from augman.statistics import StatsFold
+from augman.statistics.fold import StatsFold
 
 KEYS = ("a", "b-ref", "c")
 URIS = ("s3://b/1.jpg", "s3://b/x/2.png", "s3://other/3", "not-a-uri")

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import augman
-from augman import batch, sources
+from augman.checking import bulk as batch
+from augman.inputs import sources
 
 VALUES = [
     b"1", b"-2.50e3", b"true", b"null", b'""', b'"plain"', b'"caf\xc3\xa9"', b'"esc\\"aped\\n"',
@@ -84,7 +85,7 @@ def test_bulk_frames_the_same_bytes(
 
 
 def test_a_file_takes_the_bulk_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from augman import columns
+    from augman.streaming import columns
 
     calls: list[int] = []
     frame = columns.frame

@@ -1,7 +1,7 @@
 """Streaming ``-ref`` attributes through a resolver and an ordered prefetch.
 
 The resolver and prefetch here are test doubles with the interface of
-``augman.refs`` (``fetch(uri) -> Fetched``; ``prefetch(items, uris_of, resolver,
+``augman.refs.resolvers`` (``fetch(uri) -> Fetched``; ``prefetch(items, uris_of, resolver,
 concurrency=...)`` yielding items in input order, failing at the failing item).
 """
 
@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 import augman
-from augman import framing
 from augman.errors import AugmanError, DataError, SourceError
 from augman.refs import RefError
-from augman.verdicts import BadLine
+from augman.streaming import framing
+from augman.streaming.verdicts import BadLine
 
 MAGIC = 0xCED7230A
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from augman.tallies import CappedCounter, area_bins, confidence_bins, count_bins
+from augman.statistics.tallies import CappedCounter, area_bins, confidence_bins, count_bins
 
 
 def test_capped_counter_counts_the_first_keys_exactly_and_the_rest_in_one_number() -> None:

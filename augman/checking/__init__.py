@@ -1,0 +1,1 @@
+"""The rules: every line and file check, the one chunked scan engine, findings and the rule table."""

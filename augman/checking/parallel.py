@@ -1,0 +1,132 @@
+"""``validate --jobs N``: check byte ranges of one plain file in N processes.
+
+The file is cut into N ranges on line boundaries; each worker runs the same
+:class:`~augman.checking.lines.LineChecker` over its range with line numbers relative to
+the range, and returns its findings (at most the report limit), counts and key-set
+tallies. The parent shifts line numbers, merges in file order and applies the
+whole-file rules once, so the report is the same as a serial run's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import warnings
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from augman.checking import bulk
+from augman.checking.findings import Finding, FindingCollector, Severity
+from augman.checking.lines import LineChecker, Shape
+
+MIN_BYTES_PER_JOB = 4 << 20  # below this a worker's start-up costs more than it saves
+
+
+@dataclass
+class RangeResult:
+    """What one worker found in its byte range (line numbers relative to the range)."""
+
+    lines: int = 0
+    objects: int = 0
+    crlf_lines: int = 0
+    first_crlf: int | None = None
+    last_line: bytes = b""
+    findings: list[Finding] = field(default_factory=list)
+    dropped: dict[tuple[str, Severity], int] = field(default_factory=dict)  # counted, not kept
+    shapes: dict[tuple[str, ...], Shape] = field(default_factory=dict)
+    shapes_complete: bool = True
+
+
+def job_count(jobs: int, size: int) -> int:
+    """How many processes to use for a file of ``size`` bytes (``jobs`` 0: one per CPU)."""
+    wanted = jobs or os.cpu_count() or 1
+    return max(1, min(wanted, size // MIN_BYTES_PER_JOB))
+
+
+def split_ranges(path: str, parts: int) -> list[tuple[int, int]]:
+    """Cut the file into ``parts`` byte ranges that start at line starts."""
+    size = os.path.getsize(path)
+    starts = [0]
+    with open(path, "rb") as handle:
+        for i in range(1, parts):
+            handle.seek(max(size * i // parts, starts[-1]))
+            handle.readline()
+            starts.append(min(handle.tell(), size))
+    ends = [*starts[1:], size]
+    return [(a, b) for a, b in zip(starts, ends, strict=True) if b > a] or [(0, 0)]
+
+
+def check_range(
+    path: str, name: str, start: int, end: int, attrs: Sequence[str] | None, limit: int
+) -> RangeResult:
+    """Check the lines of ``path`` in ``[start, end)``; runs in a worker process."""
+    result = RangeResult()
+
+    def keep(finding: Finding) -> None:
+        if limit and len(result.findings) >= limit:
+            key = (finding.code, finding.severity)
+            result.dropped[key] = result.dropped.get(key, 0) + 1
+        else:
+            result.findings.append(finding)
+
+    checker = LineChecker(name, keep, attrs, at_start=start == 0)
+    with open(path, "rb") as handle:
+        result.lines, result.last_line = bulk.check_lines(
+            checker, bulk.range_lines(handle, start, end)
+        )
+    result.objects, result.crlf_lines, result.first_crlf = (
+        checker.objects, checker.crlf_lines, checker.first_crlf,
+    )  # fmt: skip
+    result.shapes, result.shapes_complete = checker.shapes, checker.shapes_complete
+    return result
+
+
+def scan_parallel(
+    path: str, name: str, collector: FindingCollector, attrs: Sequence[str] | None, jobs: int
+) -> int:
+    """Check ``path`` in ``jobs`` processes, collecting findings in file order; return its lines."""
+    limit = collector.limit
+    ranges = split_ranges(path, jobs)
+    with warnings.catch_warnings(), ProcessPoolExecutor(len(ranges), mp_context=_context()) as pool:
+        # fork() with threads alive warns on 3.12+; ours (a progress poller) hold no lock the
+        # workers take, and fork spares library callers spawn's re-import of their __main__
+        warnings.simplefilter("ignore", DeprecationWarning)
+        futures = [pool.submit(check_range, path, name, a, b, attrs, limit) for a, b in ranges]
+        results = [future.result() for future in futures]
+    return _merge(name, collector, attrs, results)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _merge(
+    name: str, collector: FindingCollector, attrs: Sequence[str] | None, results: list[RangeResult]
+) -> int:
+    merged = LineChecker(name, collector.add, attrs)
+    offset = 0
+    for result in results:
+        for finding in result.findings:
+            line = None if finding.line is None else finding.line + offset
+            collector.add(dataclasses.replace(finding, line=line))
+        for (code, severity), count in result.dropped.items():
+            collector.count(code, severity, count)
+        _add_tallies(merged, result, offset)
+        offset += result.lines
+    merged.finish(offset, results[-1].last_line)
+    return offset
+
+
+def _add_tallies(merged: LineChecker, result: RangeResult, offset: int) -> None:
+    merged.objects += result.objects
+    merged.crlf_lines += result.crlf_lines
+    if merged.first_crlf is None and result.first_crlf is not None:
+        merged.first_crlf = result.first_crlf + offset
+    merged.shapes_complete &= result.shapes_complete
+    for keys, shape in result.shapes.items():
+        into = merged.shapes.setdefault(keys, dataclasses.replace(shape, count=0, lines=[]))
+        into.count += shape.count
+        into.lines.extend(n + offset for n in shape.lines[: max(0, 10 - len(into.lines))])

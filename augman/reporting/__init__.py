@@ -1,0 +1,1 @@
+"""Every output format: validation reports, stats reports, dump rows."""

@@ -1,0 +1,1 @@
+"""``select``: where, projection, sample, fraction, shuffle, shard, split and head."""

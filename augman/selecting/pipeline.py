@@ -1,0 +1,338 @@
+"""``select``: filter, project, sample, shuffle, shard or split the lines of a manifest.
+
+Every line is checked with the same line rules as ``validate``; then the steps run
+in this order, each on the lines the previous one kept:
+
+1. ``where``     keep lines for which a JMESPath expression is truthy
+2. ``attrs``     project each line onto those keys, in that order, written compactly
+3. ``sample`` / ``fraction``   exactly N lines (reservoir) / each line with probability F
+4. ``shuffle``   a seeded order (an 8-byte offset per line; inputs that cannot seek
+                 are spooled to a temp file first)
+5. ``shard`` / ``split``       every N-th line from K / a partition into named outputs
+6. ``head``      stop after N lines (over all split outputs together)
+
+Lines that are not projected pass through byte for byte (a last line without a
+newline gets one). Memory stays flat except for the shuffle index and the sample.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import random
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import IO, Any, Protocol
+
+from augman.checking import bulk, didyoumean
+from augman.checking.findings import Finding, FindingCollector, Severity
+from augman.checking.lines import LineChecker, Top
+from augman.checking.rules import RULES
+from augman.errors import DataError, UsageError
+from augman.inputs.ordering import line_offsets, permutation, read_in_order
+from augman.inputs.sources import CHUNK, Source, open_source
+from augman.selecting.plan import SelectPlan, make_plan
+from augman.selecting.splits import Assigner, Split, position_key, value_key
+from augman.selecting.where import Where
+
+ON_ERROR = ("stop", "skip")
+Item = tuple[int, bytes, bytes]  # (1-based line number, output line, split key or b"")
+Watch = Callable[[Source], AbstractContextManager[Any]]
+
+
+class Writer(Protocol):
+    """Where selected lines go: anything with ``write(bytes)`` (a file, ``sys.stdout.buffer``)."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """What a ``select`` run did.
+
+    ``findings`` are those of the skipped lines (``on_error="skip"``), at most
+    ``max_findings`` of them, in line order (``findings_total`` counts them all);
+    ``parts`` counts the lines written to each split output (empty without a split).
+    """
+
+    lines_read: int
+    lines_written: int
+    skipped: int
+    findings: tuple[Finding, ...]
+    findings_total: int
+    parts: Mapping[str, int]
+
+
+class InvalidLineError(DataError):
+    """An invalid line stopped the run (``on_error="stop"``)."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(
+            f"{finding.location}: {finding.code} {finding.message}",
+            "--on-error skip leaves invalid lines out and goes on; "
+            "`augman validate` lists every problem",
+        )
+        self.finding = finding
+
+
+def select(
+    manifest: str,
+    out: Writer | Mapping[str, Writer],
+    *,
+    attrs: Sequence[str] | None = None,
+    where: str | None = None,
+    head: int | None = None,
+    sample: int | None = None,
+    fraction: float | None = None,
+    seed: int = 0,
+    shuffle: bool = False,
+    shard: str | None = None,
+    split: str | Split | None = None,
+    split_key: str | None = None,
+    on_error: str = "stop",
+    max_findings: int = 100,
+    s3_client: Callable[[], Any] | None = None,
+    watch: Watch | None = None,
+) -> SelectResult:
+    """Write the selected lines of ``manifest`` to ``out``; return what was done.
+
+    ``manifest`` is a path, ``-`` for stdin or ``s3://bucket/key`` (gzip detected).
+    ``out`` is a writer, or with ``split`` (``"train=0.8,validation=0.2"``) a mapping
+    from each part's name to its writer. ``seed`` fixes ``sample``, ``fraction``,
+    ``shuffle`` and ``split``. ``split_key`` keeps lines with equal values of that
+    attribute in one part. ``on_error="stop"`` raises :class:`InvalidLineError` at the
+    first invalid line; ``"skip"`` leaves invalid lines out and reports them.
+    ``shard`` is ``"K/N"``. Raises :class:`UsageError` for options that do not fit.
+    """
+    plan = make_plan(
+        attrs=attrs, where=where, head=head, sample=sample, fraction=fraction, seed=seed,
+        shuffle=shuffle, shard=shard, split=split, split_key=split_key,
+    )  # fmt: skip
+    if on_error not in ON_ERROR:
+        raise UsageError(f"on_error {on_error!r} is not one of {', '.join(ON_ERROR)}")
+    outputs = _outputs_for(plan, out)
+    gate = Gate(on_error == "stop", max_findings)
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(open_source(manifest, s3_client))
+        if watch is not None:
+            stack.enter_context(watch(source))
+        items = _pipeline(plan, _lines(source, plan, stack), source.name, gate, not source.live)
+        written, parts = _write(items, plan, outputs)
+    findings, total = gate.findings()
+    return SelectResult(gate.read, written, gate.skipped, findings, total, parts)
+
+
+def _outputs_for(
+    plan: SelectPlan, out: Writer | Mapping[str, Writer]
+) -> Writer | Mapping[str, Writer]:
+    if plan.split is None:
+        if isinstance(out, Mapping):
+            raise UsageError("out is a mapping of writers, but no split was asked for")
+        return out
+    if not isinstance(out, Mapping) or set(out) != set(plan.split.names):
+        raise UsageError("with a split, out must map each part name to a writer")
+    return out
+
+
+class Gate:
+    """What happens to an invalid line: stop the run, or skip it and remember why."""
+
+    def __init__(self, stop: bool, max_findings: int) -> None:
+        self.stop = stop
+        self.collector = FindingCollector(max_findings)
+        self.read = 0
+        self.skipped = 0
+
+    def reject(self, findings: Sequence[Finding]) -> None:
+        if self.stop:
+            raise InvalidLineError(findings[0])
+        self.skipped += 1
+        self.collector.extend(list(findings))
+
+    def findings(self) -> tuple[tuple[Finding, ...], int]:
+        """The kept findings in line order, and how many there were in all."""
+        kept = sorted(self.collector.kept, key=lambda f: f.line or 0)
+        return tuple(kept), sum(self.collector.counts.values())
+
+
+# -- lines in -----------------------------------------------------------------------
+
+
+def _lines(
+    source: Source, plan: SelectPlan, stack: contextlib.ExitStack
+) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) in file order, or in the seeded shuffle order."""
+    if not plan.shuffle or plan.sample is not None:
+        return enumerate(source.stream, 1)  # a sample is shuffled after it is drawn
+    stream = source.stream if source.path else stack.enter_context(_spooled(source.stream))
+    offsets = line_offsets(stream)
+    return read_in_order(stream, offsets, permutation(len(offsets), plan.seed))
+
+
+@contextlib.contextmanager
+def _spooled(stream: IO[bytes]) -> Iterator[IO[bytes]]:
+    """A copy of ``stream`` in an anonymous temp file (gone when closed, or at exit)."""
+    with tempfile.TemporaryFile(prefix="augman-select-") as spool:
+        shutil.copyfileobj(stream, spool, CHUNK)
+        spool.seek(0)
+        yield spool
+
+
+# -- the steps ------------------------------------------------------------------------
+
+
+def _pipeline(
+    plan: SelectPlan,
+    lines: Iterable[tuple[int, bytes]],
+    source: str,
+    gate: Gate,
+    all_there: bool = False,
+) -> Iterator[Item]:
+    checked = _checked(lines, source, gate, all_there)
+    if plan.where is not None:
+        checked = _matching(checked, plan.where, source)
+    items = _shaped(checked, plan, source, gate)
+    if plan.fraction is not None:
+        keeps = plan.fraction.keeps
+        items = (item for item in items if keeps(item[0]))
+    if plan.sample is not None:
+        items = _sampled(items, plan.sample, plan.seed, plan.shuffle)
+    return items
+
+
+def _checked(
+    lines: Iterable[tuple[int, bytes]], source: str, gate: Gate, all_there: bool
+) -> Iterator[tuple[int, bytes, Top]]:
+    """Valid lines with their top-level object; invalid ones go to the gate.
+
+    Shuffled lines come out of order, which the per-line rules allow; only the
+    whole-file rules (``LineChecker.finish``) need order, and select does not apply them.
+    With ``all_there`` (input that is all there, not a pipe) clean chunks are checked at
+    once (:func:`augman.checking.bulk.accept`); a chunk with any finding goes line by line.
+    """
+    found: list[Finding] = []
+    checker = LineChecker(source, found.append)
+    if not all_there:
+        yield from _checked_lines(lines, checker, found, gate)
+        return
+    for chunk in bulk.chunks(lines):
+        numbers, texts = zip(*chunk, strict=True)
+        tops = bulk.accept(checker, numbers, list(texts))
+        if tops is None:
+            yield from _checked_lines(chunk, checker, found, gate)
+            continue
+        for item in zip(numbers, texts, tops, strict=True):
+            gate.read += 1
+            yield item
+
+
+def _checked_lines(
+    lines: Iterable[tuple[int, bytes]], checker: LineChecker, found: list[Finding], gate: Gate
+) -> Iterator[tuple[int, bytes, Top]]:
+    check = checker.check
+    for line_no, line in lines:
+        gate.read += 1
+        top = check(line_no, line)
+        if found:
+            errors = [f for f in found if f.severity is Severity.error]
+            found.clear()
+            if errors:
+                gate.reject(errors)
+                continue
+        if top is not None:
+            yield line_no, line, top
+
+
+def _matching(
+    items: Iterable[tuple[int, bytes, Top]], where: Where, source: str
+) -> Iterator[tuple[int, bytes, Top]]:
+    matches = where.matches
+    for item in items:
+        if matches(item[1], item[2], source, item[0]):
+            yield item
+
+
+def _shaped(
+    items: Iterable[tuple[int, bytes, Top]], plan: SelectPlan, source: str, gate: Gate
+) -> Iterator[Item]:
+    """Each line as it will be written (projected, or as it was) with its split key."""
+    projection, key = plan.projection, plan.split_key
+    if projection is None and key is None:
+        for line_no, line, _ in items:
+            yield line_no, _ended(line), b""
+        return
+    needed = (projection.attrs if projection else ()) + ((key,) if key else ())
+    for line_no, line, top in items:
+        missing = next((attr for attr in needed if attr not in top), None)
+        if missing is not None:
+            gate.reject([_missing(source, line_no, missing, top)])
+            continue
+        text = projection.line(top) if projection else _ended(line)
+        yield line_no, text, value_key(top[key]) if key else b""
+
+
+def _ended(line: bytes) -> bytes:
+    """The line with a newline at its end (a last line may lack one)."""
+    return line if line[-1:] == b"\n" else line + b"\n"
+
+
+def _missing(source: str, line_no: int, attr: str, top: Top) -> Finding:
+    rule = RULES["AM201"]
+    message = didyoumean.missing_message(attr, list(top))
+    return Finding(source, line_no, None, rule.code, Severity.error, message, rule.hint, attr)
+
+
+def _sampled(items: Iterable[Item], size: int, seed: int, shuffle: bool) -> Iterator[Item]:
+    """Exactly ``size`` items (or all, if fewer), uniformly: one pass, reservoir sampling."""
+    rng = random.Random(f"augman:sample:{seed}")
+    reservoir: list[Item] = []
+    for seen, item in enumerate(items):
+        if seen < size:
+            reservoir.append(item)
+        else:
+            slot = rng.randrange(seen + 1)
+            if slot < size:
+                reservoir[slot] = item
+    if shuffle:
+        random.Random(f"augman:sample-order:{seed}").shuffle(reservoir)
+    else:
+        reservoir.sort(key=lambda item: item[0])
+    yield from reservoir
+
+
+# -- lines out --------------------------------------------------------------------------
+
+
+def _write(
+    items: Iterator[Item], plan: SelectPlan, out: Writer | Mapping[str, Writer]
+) -> tuple[int, dict[str, int]]:
+    """Shard or split, then head; return the lines written and the count per split part."""
+    if plan.shard is not None:
+        keeps = plan.shard.keeps  # the rule stream --shard uses, counted on the lines that get here
+        items = (item for position, item in enumerate(items) if keeps(position))
+    if plan.head is not None:
+        items = itertools.islice(items, plan.head)
+    if plan.split is not None and isinstance(out, Mapping):
+        parts = _write_split(items, Assigner(plan.split, plan.seed), out, plan.split_key is None)
+        return sum(parts.values()), parts
+    assert not isinstance(out, Mapping)
+    write, written = out.write, 0
+    for item in items:
+        write(item[1])
+        written += 1
+    return written, {}
+
+
+def _write_split(
+    items: Iterable[Item], assigner: Assigner, outs: Mapping[str, Writer], by_position: bool
+) -> dict[str, int]:
+    parts = dict.fromkeys(assigner.names, 0)
+    writes = {name: outs[name].write for name in assigner.names}
+    for line_no, line, key in items:
+        name = assigner.part(position_key(line_no) if by_position else key)
+        writes[name](line)
+        parts[name] += 1
+    return parts

@@ -1,0 +1,1 @@
+"""``stats``: a manifest folded into a :class:`~augman.statistics.fold.Stats` value."""

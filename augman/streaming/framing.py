@@ -1,0 +1,108 @@
+"""Payloads -> framed records in a buffer -> an output, flushed at line boundaries.
+
+``--wrap recordio`` frames each payload as one RecordIO record; ``--wrap none``
+puts payloads back to back, as SageMaker does with ``RecordWrapperType=None``.
+The buffer only ever holds whole lines' records and is written out in writes of
+about 1 MiB, so the output always ends on a record boundary, even when a run stops
+at a bad line. The exception is a payload of ``DIRECT`` bytes or more, which is
+written straight through rather than copied into memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from augman.errors import SourceError
+from augman.outputs.sinks import Output
+from augman.recordio import codec
+
+FLUSH_AT = 1 << 20
+DIRECT = 32 << 20
+WRAPS = ("recordio", "none")
+
+
+class Payload(Protocol):
+    """A payload known by its length, whose bytes may arrive in chunks (a fetched object)."""
+
+    @property
+    def length(self) -> int: ...
+
+    @property
+    def chunks(self) -> Iterable[bytes]: ...
+
+
+class Framer:
+    """Frames the records of one epoch into ``output``.
+
+    Call :meth:`add` / :meth:`add_payload` for each record of a line, then
+    :meth:`end_line`; :meth:`rollback` drops a line whose records are half added.
+    """
+
+    def __init__(self, output: Output, wrap: str = "recordio") -> None:
+        self.output = output
+        self.recordio = wrap == "recordio"
+        self.buffer = bytearray()
+        self.mark = 0
+        self.lines = 0
+        self.records = 0
+        self._records_at_mark = 0
+        self.written = 0
+
+    def add(self, payload: bytes) -> None:
+        """Append one record (raises :class:`codec.RecordTooLarge` before appending)."""
+        if self.recordio:
+            codec.encode_into(self.buffer, payload)
+        else:
+            self.buffer += payload
+        self.records += 1
+
+    def add_payload(self, payload: Payload) -> None:
+        """Append one record whose bytes come in chunks, e.g. a fetched object."""
+        length = payload.length
+        if self.recordio:
+            self.buffer += codec.header(length)
+        if length >= DIRECT:
+            self.flush()  # the line is no longer all-or-nothing; see the module docstring
+            received = self._write_through(payload.chunks)
+        else:
+            start = len(self.buffer)
+            for chunk in payload.chunks:
+                self.buffer += chunk
+            received = len(self.buffer) - start
+        if received != length:
+            raise SourceError(
+                f"an object changed size while read ({received:,} of {length:,} bytes)"
+            )
+        if self.recordio:
+            self.buffer += codec.padding(length)
+        self.records += 1
+
+    def end_line(self) -> None:
+        """Close the current line; write the buffer out once it holds about 1 MiB."""
+        self.lines += 1
+        if len(self.buffer) >= FLUSH_AT:
+            self.flush()
+        self.mark = len(self.buffer)
+        self._records_at_mark = self.records
+
+    def rollback(self) -> None:
+        """Drop the records added since the last :meth:`end_line`."""
+        del self.buffer[self.mark :]
+        self.records = self._records_at_mark
+
+    def flush(self) -> None:
+        """Write everything buffered to the output."""
+        if self.buffer:
+            self.output.write(self.buffer)
+            self.written += len(self.buffer)
+            self.buffer.clear()
+            self.mark = 0
+
+    def _write_through(self, chunks: Iterable[bytes]) -> int:
+        received = 0
+        for chunk in chunks:
+            self.output.write(chunk)
+            received += len(chunk)
+        self.written += received
+        return received

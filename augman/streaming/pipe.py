@@ -1,0 +1,254 @@
+"""``stream``: exactly the bytes SageMaker Pipe mode puts on a channel's pipe.
+
+For each line (in manifest order, or each epoch's seeded shuffle), after the same
+checks ``validate`` makes, one record per attribute of AttributeNames, in that
+order: a ``-ref`` attribute's object bytes, any other attribute's value encoded by
+:mod:`augman.streaming.encoding`; RecordIO-framed or back to back (:mod:`augman.streaming.framing`).
+A bad line is judged before any of its records is written: it stops the stream
+on a record boundary (``on_error="stop"``) or is skipped and counted (``"skip"``).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from augman.checking import bulk
+from augman.checking.attrnames import check_attribute_names
+from augman.checking.findings import Finding
+from augman.errors import AugmanError, UsageError
+from augman.inputs.ordering import Shard
+from augman.outputs.sinks import EpochEnded, Sink
+from augman.recordio.codec import MAGIC, MAX_LENGTH, PADDINGS, SMALL_HEADERS
+from augman.refs.objects import Resolver
+from augman.streaming import columns
+from augman.streaming.encoding import ENCODINGS, is_ref
+from augman.streaming.epochs import EpochLines, Lines
+from augman.streaming.framing import FLUSH_AT, WRAPS, Framer
+from augman.streaming.reflines import Prefetch, RecordPlan, RefLoop, make_fetcher, too_large
+from augman.streaming.verdicts import BadLine, EpochChecks, Verdicts
+
+ON_ERROR = ("stop", "skip")
+
+_pack = struct.Struct("<II").pack  # recordio.header, unrolled into the hot loop below
+_HEADERS = SMALL_HEADERS
+_PADDING = PADDINGS
+
+
+@dataclass(frozen=True)
+class StreamResult:
+    """What a finished stream wrote and what it met on the way.
+
+    ``skipped`` counts the distinct lines left out by ``on_error="skip"``;
+    ``skipped_findings`` holds the errors of the first of them. ``file_findings``
+    are errors about the whole manifest (an empty manifest); ``warnings`` counts
+    warnings by rule code (first epoch). ``epochs_cut`` lists the epochs whose
+    reader closed its FIFO before the end.
+    """
+
+    lines: int
+    records: int
+    bytes: int
+    epochs: int
+    epochs_cut: tuple[int, ...] = ()
+    skipped: int = 0
+    skipped_findings: tuple[Finding, ...] = ()
+    file_findings: tuple[Finding, ...] = ()
+    warnings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing was skipped and the manifest as a whole is fine."""
+        return not self.skipped and not self.file_findings
+
+
+def stream(
+    manifest: str,
+    sink: Sink,
+    *,
+    attrs: Sequence[str],
+    wrap: str = "recordio",
+    value_encoding: str = "text",
+    epochs: int = 1,
+    shuffle_seed: int | None = None,
+    shard: Shard | None = None,
+    on_error: str = "stop",
+    resolver: Resolver | None = None,
+    concurrency: int = 16,
+    s3_client: Callable[[], Any] | None = None,
+    prefetch: Prefetch | None = None,
+) -> StreamResult:
+    """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would; return a summary.
+
+    ``manifest`` is a path, ``-`` or ``s3://bucket/key`` (gzip detected). ``attrs``
+    is AttributeNames. ``wrap`` is ``recordio`` or ``none``; ``value_encoding`` a
+    name in :data:`augman.streaming.encoding.ENCODINGS`. Each of ``epochs`` epochs gets the
+    ``(shuffle_seed, epoch)`` order when a seed is given; ``shard`` then keeps
+    every N-th line of that order. ``resolver`` fetches ``-ref`` objects
+    (default: S3 through ``s3_client``), ``concurrency`` at a time, through
+    ``prefetch`` (default :func:`augman.refs.prefetch`).
+
+    Raises :class:`augman.streaming.verdicts.BadLine` at a bad line with ``on_error="stop"``
+    (the output then ends with the previous line's records), and
+    :class:`augman.errors.AugmanError` for run problems.
+    """
+
+    names = check_attribute_names(attrs)
+    plan = _plan(names, wrap, value_encoding, on_error, epochs, concurrency)
+    fetcher = None
+    if any(encoder is None for _, encoder in plan):
+        fetcher = make_fetcher(resolver, s3_client, prefetch, concurrency)
+    totals = _Totals()
+    with EpochLines(
+        manifest, s3_client=s3_client, epochs=epochs, seed=shuffle_seed, shard=shard
+    ) as lines:
+        verdicts = Verdicts(lines.name, names, on_error)
+        for epoch in range(epochs):
+            with sink.epoch(epoch) as output:
+                framer = Framer(output, wrap)
+                try:
+                    _run_epoch(lines, epoch, verdicts, plan, framer, fetcher, totals)
+                except EpochEnded:
+                    totals.cut.append(epoch)
+                else:
+                    verdicts.finish(lines.total, lines.last)
+                totals.add(framer)
+    return totals.result(epochs, verdicts)
+
+
+def _plan(
+    names: Sequence[str],
+    wrap: str,
+    value_encoding: str,
+    on_error: str,
+    epochs: int,
+    concurrency: int,
+) -> RecordPlan:
+    if wrap not in WRAPS:
+        raise UsageError(f"unknown wrap {wrap!r}", f"use one of: {', '.join(WRAPS)}")
+    encode = ENCODINGS.get(value_encoding)
+    if encode is None:
+        raise UsageError(
+            f"unknown value encoding {value_encoding!r}", f"use one of: {', '.join(ENCODINGS)}"
+        )
+    if on_error not in ON_ERROR:
+        raise UsageError(f"on_error must be one of {', '.join(ON_ERROR)}, not {on_error!r}")
+    if epochs < 1 or concurrency < 1:
+        raise UsageError("epochs and concurrency must be at least 1")
+    return tuple((name, None if is_ref(name) else encode) for name in names)
+
+
+@dataclass
+class _Totals:
+    lines: int = 0
+    records: int = 0
+    bytes: int = 0
+    cut: list[int] = field(default_factory=list)
+
+    def add(self, framer: Framer) -> None:
+        self.lines += framer.lines
+        self.records += framer.records
+        self.bytes += framer.written
+
+    def result(self, epochs: int, verdicts: Verdicts) -> StreamResult:
+        return StreamResult(
+            lines=self.lines, records=self.records, bytes=self.bytes, epochs=epochs,
+            epochs_cut=tuple(self.cut), skipped=len(verdicts.skipped_lines),
+            skipped_findings=tuple(verdicts.skipped_findings),
+            file_findings=tuple(verdicts.file_findings), warnings=dict(verdicts.warnings),
+        )  # fmt: skip
+
+
+def _run_epoch(
+    lines: EpochLines,
+    epoch: int,
+    verdicts: Verdicts,
+    plan: RecordPlan,
+    framer: Framer,
+    fetcher: RefLoop | None,
+    totals: _Totals,
+) -> None:
+    """One epoch; on a stop, the records of the lines before it still go out."""
+    checks = verdicts.for_epoch(epoch)
+    try:
+        if fetcher is None and not lines.live:
+            _inline_bulk(lines.chunks(epoch), checks, plan, framer)
+        elif fetcher is None:
+            _inline(lines.epoch(epoch, framer.flush), checks, plan, framer)
+        else:
+            fetcher.run(lines.epoch(epoch), checks, plan, framer)
+    except AugmanError:
+        framer.flush()  # the whole lines before the one that failed
+        raise
+    framer.flush()
+
+
+def _inline_bulk(
+    chunks: Iterable[tuple[Sequence[int], list[bytes]]], checks: EpochChecks, plan: RecordPlan,
+    framer: Framer,
+) -> None:  # fmt: skip
+    """:func:`_inline` for input that is all there (a file): clean chunks framed at once.
+
+    Not for live input (a pipe): a chunk waits for its last line, while records
+    must leave as soon as their line has arrived.
+    """
+    encoders = [(attr, encode) for attr, encode in plan if encode is not None]
+    for numbers, texts in chunks:
+        tops = bulk.accept(checks.checker, numbers, texts)
+        if tops is None:
+            _inline(zip(numbers, texts, strict=True), checks, plan, framer)
+            continue
+        try:
+            framer.buffer += columns.frame(tops, encoders, framer.recordio, MAX_LENGTH)
+        except columns.TooLarge as exc:
+            end = exc.index + 1  # the line-by-line path writes the lines before, then raises
+            _inline(zip(numbers[:end], texts[:end], strict=True), checks, plan, framer)
+        framer.lines += len(tops)
+        framer.records += len(tops) * len(encoders)
+        if len(framer.buffer) >= FLUSH_AT:
+            framer.flush()
+
+
+def _inline(lines: Lines, checks: EpochChecks, plan: RecordPlan, framer: Framer) -> None:
+    """The hot loop when no attribute is a ``-ref``: no fetching, no threads.
+
+    Framing is written out here rather than called per record: this loop runs
+    once per line of the manifest, and calls are what costs in it.
+    """
+    check, found, judge = checks.checker.check, checks.found, checks.judge
+    buffer, flush, recordio = framer.buffer, framer.flush, framer.recordio
+    encoders = [(attr, encode) for attr, encode in plan if encode is not None]
+    count = 0
+    try:
+        for line_no, line in lines:
+            top = check(line_no, line)
+            if found:  # the checker said something: warnings pass, errors make the line bad
+                top = judge(line_no, top)
+            if top is None:
+                checks.reject(line_no)
+                continue
+            start = len(buffer)
+            for attr, encode in encoders:
+                payload = encode(bytes(top[attr]))
+                if recordio:
+                    length = len(payload)
+                    if length > MAX_LENGTH:
+                        del buffer[start:]
+                        detail = f"payload of {length:,} bytes exceeds the RecordIO limit of {MAX_LENGTH:,} bytes"
+                        raise too_large(checks.source, line_no, attr, detail)
+                    buffer += _HEADERS[length] if length < 512 else _pack(MAGIC, length)
+                    buffer += payload
+                    buffer += _PADDING[length & 3]
+                else:
+                    buffer += payload
+            count += 1
+            if len(buffer) >= FLUSH_AT:
+                flush()
+    finally:  # also when the stream stops or the reader goes: the counts stay right
+        framer.lines += count
+        framer.records += count * len(encoders)
+
+
+__all__ = ["BadLine", "StreamResult", "stream"]

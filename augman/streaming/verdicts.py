@@ -1,0 +1,121 @@
+"""Whether a line may be streamed: ``validate``'s checks, turned into stop or skip.
+
+A line is bad when the line checks (:class:`augman.checking.lines.LineChecker`, the same
+rules as ``augman validate --attrs``) find an error in it; a missing attribute of
+AttributeNames is such an error (AM201). Warnings never stop a line; they are
+counted. With ``on_error="stop"`` a bad line raises :class:`BadLine` when the
+stream reaches it; with ``"skip"`` it is left out and remembered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from augman.checking.findings import Finding, Severity
+from augman.checking.lines import LineChecker, Top
+from augman.errors import DataError
+
+MAX_LISTED = 100  # findings of skipped lines kept for the report
+
+
+class BadLine(DataError):
+    """A line failed the checks while streaming with ``on_error="stop"``.
+
+    ``findings`` are its errors. Nothing of the line was written: the output
+    ends with the records of the lines before it.
+    """
+
+    def __init__(self, source: str, line: int, findings: Sequence[Finding]) -> None:
+        super().__init__(
+            f"stopped at line {line} of {source}: the stream ends with the records of the line before it",
+            "fix the line (augman validate lists every problem), or pass --on-error skip",
+        )
+        self.source = source
+        self.line = line
+        self.findings = tuple(findings)
+
+
+class Verdicts:
+    """The judgement of lines over all epochs of one stream."""
+
+    def __init__(self, source: str, attrs: Sequence[str], on_error: str) -> None:
+        self.source = source
+        self.attrs = tuple(attrs)
+        self.stops = on_error == "stop"
+        self.skipped_lines: set[int] = set()
+        self.skipped_findings: list[Finding] = []
+        self.file_findings: list[Finding] = []
+        self.warnings: dict[str, int] = {}
+        self._current: EpochChecks | None = None
+        self._finished = False
+
+    def for_epoch(self, epoch: int) -> EpochChecks:
+        """Fresh checks for an epoch (the same line is judged alike in every epoch)."""
+        self._current = EpochChecks(self, count_warnings=epoch == 0)
+        return self._current
+
+    def finish(self, total: int, last: bytes) -> None:
+        """The whole-file checks, after the first epoch that read every line."""
+        if self._current is not None and not self._finished:
+            self._current.finish(total, last)
+            self._finished = True
+
+    def skip(self, line: int, errors: Sequence[Finding]) -> None:
+        if line in self.skipped_lines:
+            return
+        self.skipped_lines.add(line)
+        if len(self.skipped_findings) < MAX_LISTED:
+            self.skipped_findings.extend(errors)
+
+    def count(self, warnings: Sequence[Finding]) -> None:
+        for finding in warnings:
+            self.warnings[finding.code] = self.warnings.get(finding.code, 0) + 1
+
+
+class EpochChecks:
+    """Checks the lines of one epoch; :meth:`check` gives a line's object or None if bad."""
+
+    def __init__(self, verdicts: Verdicts, *, count_warnings: bool) -> None:
+        self.verdicts = verdicts
+        self.source = verdicts.source
+        self.stops = verdicts.stops
+        self.count_warnings = count_warnings
+        self.found: list[Finding] = []
+        self.checker = LineChecker(verdicts.source, self.found.append, verdicts.attrs)
+        self._check = self.checker.check
+        self.rejected: dict[int, list[Finding]] = {}  # bad lines not yet reached by the writer
+
+    def check(self, line_no: int, line: bytes) -> Top | None:
+        """The line's top-level object, or None when it must not be streamed."""
+        top = self._check(line_no, line)
+        if self.found:
+            return self.judge(line_no, top)
+        return top
+
+    def reject(self, line_no: int) -> None:
+        """The writer reached a bad line: stop (raise :class:`BadLine`) or skip it."""
+        errors = self.rejected.pop(line_no, [])
+        if self.stops:
+            raise BadLine(self.source, line_no, errors)
+        self.verdicts.skip(line_no, errors)
+
+    def finish(self, total: int, last: bytes) -> None:
+        self.checker.finish(total, last)
+        errors = self._sort()
+        self.verdicts.file_findings.extend(errors)
+
+    def judge(self, line_no: int, top: Top | None) -> Top | None:
+        """After the checker found something: the line's object, or None if it is bad."""
+        errors = self._sort()
+        if not errors and top is not None:
+            return top
+        self.rejected[line_no] = errors
+        return None
+
+    def _sort(self) -> list[Finding]:
+        """Take the findings gathered so far: count the warnings, return the errors."""
+        errors = [f for f in self.found if f.severity is Severity.error]
+        if self.count_warnings and len(errors) < len(self.found):
+            self.verdicts.count([f for f in self.found if f.severity is not Severity.error])
+        self.found.clear()
+        return errors
