@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from augman.checking.attrnames import check_attribute_names as check_attribute_names
-from augman.checking.findings import FindingCollector, Report, SourceSummary
+from augman.checking.findings import Finding, FindingCollector, Report, SourceSummary
 
 if TYPE_CHECKING:
     from augman.inputs.sources import Source
@@ -82,15 +82,18 @@ def validate(
     return collector.report(tuple(summaries))
 
 
-def scan(source: Source, emit: Callable[..., None], attrs: Sequence[str] | None) -> int:
+def scan(source: Source, emit: Callable[[Finding], None], attrs: Sequence[str] | None) -> int:
     """Run every line and file rule over ``source``; return the number of lines."""
-    from augman.checking import bulk
-    from augman.checking.lines import LineChecker
+    from augman.checking.scan import Scanner
 
-    checker = LineChecker(source.name, emit, attrs)
-    lines, last = bulk.check_lines(checker, source.stream)
-    checker.finish(lines, last)
-    return lines
+    scanner = Scanner(source.name, attrs)
+    for chunk in scanner.scan_stream(source.stream):
+        for findings in chunk.findings.values():
+            for finding in findings:
+                emit(finding)
+    for finding in scanner.finish():
+        emit(finding)
+    return scanner.lines
 
 
 def stats(

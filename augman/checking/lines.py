@@ -210,6 +210,10 @@ class LineChecker:
         """The (cached) shape of a line with these keys; its tallies are the caller's to update."""
         return self.shapes.get(keys) or self._new_shape(keys)
 
+    def peek_shape(self, keys: tuple[str, ...]) -> Shape:
+        """The shape of a line with these keys, without counting it as seen."""
+        return self.shapes.get(keys) or _make_shape(keys, self.attrs)
+
     def _new_shape(self, keys: tuple[str, ...]) -> Shape:
         shape = _make_shape(keys, self.attrs)
         shape.compact_length = _compact_length(keys)

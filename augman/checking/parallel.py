@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from augman.checking import bulk
 from augman.checking.findings import Finding, FindingCollector, Severity
 from augman.checking.lines import LineChecker, Shape
+from augman.checking.scan import Scanner
+from augman.inputs.lines import range_lines
 
 MIN_BYTES_PER_JOB = 4 << 20  # below this a worker's start-up costs more than it saves
 
@@ -71,11 +72,13 @@ def check_range(
         else:
             result.findings.append(finding)
 
-    checker = LineChecker(name, keep, attrs, at_start=start == 0)
+    scanner = Scanner(name, attrs, at_start=start == 0)
     with open(path, "rb") as handle:
-        result.lines, result.last_line = bulk.check_lines(
-            checker, bulk.range_lines(handle, start, end)
-        )
+        for chunk in scanner.scan_stream(range_lines(handle, start, end)):
+            for findings in chunk.findings.values():
+                for finding in findings:
+                    keep(finding)
+    result.lines, result.last_line, checker = scanner.lines, scanner.last, scanner.checker
     result.objects, result.crlf_lines, result.first_crlf = (
         checker.objects, checker.crlf_lines, checker.first_crlf,
     )  # fmt: skip

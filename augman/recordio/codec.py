@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import IO, BinaryIO
 
 from augman.errors import DataError
@@ -26,16 +27,25 @@ SMALL_HEADERS = tuple(_HEADER.pack(MAGIC, n) for n in range(512))  # the common 
 
 
 class RecordTooLarge(ValueError):
-    """A payload of 2**29 bytes or more: the 29-bit length field cannot hold it."""
+    """A payload of 2**29 bytes or more: the 29-bit length field cannot hold it.
+
+    From :func:`encode_rows`, ``row`` and ``column`` say which payload it was.
+    """
+
+    def __init__(self, message: str, length: int = 0, row: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.length, self.row, self.column = length, row, column
 
 
 def header(length: int) -> bytes:
     """The 8-byte header of a complete (cflag 0) record of ``length`` payload bytes."""
     if length > MAX_LENGTH:
-        raise RecordTooLarge(
-            f"payload of {length:,} bytes exceeds the RecordIO limit of {MAX_LENGTH:,} bytes"
-        )
+        raise RecordTooLarge(too_large_message(length), length)
     return _HEADER.pack(MAGIC, length)
+
+
+def too_large_message(length: int) -> str:
+    return f"payload of {length:,} bytes exceeds the RecordIO limit of {MAX_LENGTH:,} bytes"
 
 
 def padding(length: int) -> bytes:
@@ -46,6 +56,28 @@ def padding(length: int) -> bytes:
 def encode(payload: bytes) -> bytes:
     """One complete RecordIO record holding ``payload``."""
     return header(len(payload)) + payload + padding(len(payload))
+
+
+def encode_rows(columns: Sequence[Sequence[bytes]]) -> bytes:
+    """The records of many rows at once: row ``i`` is ``columns[0][i], columns[1][i], ...``.
+
+    Rows follow each other in order, each row's payloads in column order: the bytes of
+    :func:`encode` applied to every payload in that order, built with C-level loops.
+    Raises :class:`RecordTooLarge` naming the first row (and column) that cannot be framed.
+    """
+    parts: list[Sequence[bytes]] = []
+    for index, payloads in enumerate(columns):
+        lengths = list(map(len, payloads))
+        longest = max(lengths, default=0)
+        if longest > MAX_LENGTH:
+            row = next(i for i, n in enumerate(lengths) if n > MAX_LENGTH)
+            raise RecordTooLarge(too_large_message(lengths[row]), lengths[row], row, index)
+        headers = map(SMALL_HEADERS.__getitem__, lengths) if longest < 512 else map(header, lengths)
+        parts += (list(headers), payloads, list(map(_PADDING.__getitem__, map(_LOW_BITS, lengths))))
+    return b"".join(chain.from_iterable(zip(*parts, strict=True)))
+
+
+_LOW_BITS = (3).__and__
 
 
 def encode_into(buffer: bytearray, payload: bytes) -> None:

@@ -25,13 +25,15 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 
-from augman.checking import bulk, didyoumean
+from augman.checking import didyoumean
 from augman.checking.findings import Finding, FindingCollector, Severity
-from augman.checking.lines import LineChecker, Top
+from augman.checking.lines import Top
 from augman.checking.rules import RULES
+from augman.checking.scan import Scanner
 from augman.errors import DataError, UsageError
+from augman.inputs.lines import chunks
 from augman.inputs.ordering import line_offsets, permutation, read_in_order
 from augman.inputs.sources import CHUNK, Source, open_source
 from augman.selecting.plan import SelectPlan, make_plan
@@ -209,40 +211,36 @@ def _checked(
     """Valid lines with their top-level object; invalid ones go to the gate.
 
     Shuffled lines come out of order, which the per-line rules allow; only the
-    whole-file rules (``LineChecker.finish``) need order, and select does not apply them.
-    With ``all_there`` (input that is all there, not a pipe) clean chunks are checked at
-    once (:func:`augman.checking.bulk.accept`); a chunk with any finding goes line by line.
+    whole-file rules need order, and select does not apply them. With ``all_there``
+    (input that is all there, not a pipe) lines are scanned a chunk at a time.
     """
-    found: list[Finding] = []
-    checker = LineChecker(source, found.append)
+    scanner = Scanner(source)
     if not all_there:
-        yield from _checked_lines(lines, checker, found, gate)
+        yield from _checked_lines(lines, scanner, gate)
         return
-    for chunk in bulk.chunks(lines):
+    for chunk in chunks(lines):
         numbers, texts = zip(*chunk, strict=True)
-        tops = bulk.accept(checker, numbers, list(texts))
-        if tops is None:
-            yield from _checked_lines(chunk, checker, found, gate)
-            continue
-        for item in zip(numbers, texts, tops, strict=True):
-            gate.read += 1
-            yield item
+        scan = scanner.scan(numbers, list(texts))
+        tops = cast("list[Top]", scan.tops)
+        for start, end, bad in scan.segments():
+            for item in zip(numbers[start:end], texts[start:end], tops[start:end], strict=True):
+                gate.read += 1  # counted as taken: with --head, the rest is never read
+                yield item
+            if bad is not None:
+                gate.read += 1
+                gate.reject(scan.errors(bad))
 
 
 def _checked_lines(
-    lines: Iterable[tuple[int, bytes]], checker: LineChecker, found: list[Finding], gate: Gate
+    lines: Iterable[tuple[int, bytes]], scanner: Scanner, gate: Gate
 ) -> Iterator[tuple[int, bytes, Top]]:
-    check = checker.check
+    check = scanner.check_line
     for line_no, line in lines:
         gate.read += 1
-        top = check(line_no, line)
-        if found:
-            errors = [f for f in found if f.severity is Severity.error]
-            found.clear()
-            if errors:
-                gate.reject(errors)
-                continue
-        if top is not None:
+        top, found = check(line_no, line)
+        if top is None:
+            gate.reject([f for f in found if f.severity is Severity.error])
+        else:
             yield line_no, line, top
 
 

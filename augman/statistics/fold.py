@@ -4,7 +4,7 @@ The module is ``statistics`` and the public function :func:`augman.api.stats`
 (re-exported as ``augman.stats``): a submodule named ``augman.stats`` would
 replace that function on the package as soon as it was imported.
 
-Each line goes through :class:`augman.checking.lines.LineChecker`, the same checks as
+Each line goes through :class:`augman.checking.scan.Scanner`, the same checks as
 ``augman validate``; a line it cannot use is counted as invalid, with its rule
 code. What depends only on a line's key set (which attributes are tracked, which
 keys are labels and refs, whether the line has every ``--attrs`` name) is worked
@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import msgspec
 
-from augman.checking import bulk
 from augman.checking.findings import Finding
-from augman.checking.lines import MAX_SHAPES, LineChecker, Top
+from augman.checking.lines import MAX_SHAPES, Top
+from augman.checking.scan import Scanner
+from augman.inputs.lines import chunks
 from augman.inputs.sources import Source
 from augman.statistics.labels import LabelFold, LabelStats, decode_metadata
 from augman.statistics.refstats import RefFold, RefStats
@@ -133,45 +134,34 @@ class StatsFold:
     def __init__(self, source: str, attrs: Sequence[str] | None = None) -> None:
         self.source = source
         self.attrs = tuple(attrs) if attrs else None
-        self.checker = LineChecker(source, self._finding, self.attrs)
+        self.scanner = Scanner(source, self.attrs)
         self.lines = self.valid = self.bytes = self.samples = self.untracked = 0
         self.last_line = b""
         self.findings: dict[str, int] = {}
         self.invalid: list[InvalidExample] = []
-        self._line_finding: Finding | None = None
         self.types: dict[str, list[int]] = {name: [0] * len(TYPES) for name in self.attrs or ()}
         self.labels: dict[str, LabelFold] = {}
         self.refs: dict[str, RefFold] = {}
         self._plans: dict[tuple[str, ...], _KeySetPlan] = {}
 
-    def _finding(self, finding: Finding) -> None:
-        self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
-        self._line_finding = finding  # for an unusable line, the last one says why
-
     def add(self, line_no: int, line: bytes) -> None:
-        self.lines, self.last_line = line_no, line
-        self.bytes += len(line)
-        if not line_no % BATCH:
-            self._flush()
-        self._line_finding = None
-        top = self.checker.check(line_no, line)
-        if top is None:
-            self._add_invalid(line_no)
-            return
-        self._fold(line_no, top)
+        """Add one line; lines must come in file order."""
+        self.add_chunk(line_no, [line])
 
     def add_chunk(self, first: int, lines: list[bytes]) -> None:
-        """Add consecutive lines numbered from ``first``; clean chunks are checked in bulk."""
-        tops = bulk.accept(self.checker, range(first, first + len(lines)), lines)
-        if tops is None:
-            for line_no, line in enumerate(lines, first):
-                self.add(line_no, line)
-            return
+        """Add consecutive lines numbered from ``first``, in file order."""
+        scan = self.scanner.scan(range(first, first + len(lines)), lines)
+        for found in scan.findings.values():
+            for finding in found:
+                self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
         self.bytes += sum(map(len, lines))
-        for line_no, top in enumerate(tops, first):
+        for line_no, top in enumerate(scan.tops, first):
             if not line_no % BATCH:
                 self._flush()
-            self._fold(line_no, top)
+            if top is None:
+                self._add_invalid(line_no, scan.findings.get(line_no - first))
+            else:
+                self._fold(line_no, top)
         self.lines, self.last_line = first + len(lines) - 1, lines[-1]
 
     def _fold(self, line_no: int, top: Top) -> None:
@@ -194,9 +184,9 @@ class StatsFold:
         for ref in self.refs.values():
             ref.flush()
 
-    def _add_invalid(self, line_no: int) -> None:
-        finding = self._line_finding
-        if finding is not None and len(self.invalid) < INVALID_EXAMPLES:
+    def _add_invalid(self, line_no: int, found: list[Finding] | None) -> None:
+        if found and len(self.invalid) < INVALID_EXAMPLES:
+            finding = found[-1]  # for an unusable line, the last finding says why
             self.invalid.append(InvalidExample(line_no, finding.code, finding.message))
 
     def _add_label(self, line_no: int, label: str, value: msgspec.Raw, meta: msgspec.Raw) -> None:
@@ -251,7 +241,8 @@ class StatsFold:
 
     def finish(self) -> Stats:
         """Run the whole-file checks and return the frozen result."""
-        self.checker.finish(self.lines, self.last_line)
+        for finding in self.scanner.finish_at(self.lines, self.last_line):
+            self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
         attributes = {
             name: AttributeStats(
                 name, sum(counts), {t: n for t, n in zip(TYPES, counts, strict=True) if n}
@@ -290,7 +281,7 @@ def collect(source: Source, attrs: Sequence[str] | None = None) -> Stats:
     """Read every line of ``source`` once and return its :class:`Stats`."""
     fold = StatsFold(source.name, attrs)
     first = 1
-    for chunk in bulk.chunks(source.stream):
+    for chunk in chunks(source.stream):
         fold.add_chunk(first, chunk)
         first += len(chunk)
     return fold.finish()

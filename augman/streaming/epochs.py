@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
-from augman.checking import bulk
+from augman.inputs.lines import chunks
 from augman.inputs.ordering import Shard, line_offsets, permutation, read_in_order
 from augman.inputs.sources import CHUNK, Source, open_source
 
@@ -100,9 +100,7 @@ class EpochLines:
             return self._sequential_chunks(index)
         return (
             (numbers, list(lines))
-            for numbers, lines in (
-                zip(*chunk, strict=True) for chunk in bulk.chunks(self.epoch(index))
-            )
+            for numbers, lines in (zip(*chunk, strict=True) for chunk in chunks(self.epoch(index)))
         )
 
     def _sequential_chunks(self, index: int) -> Iterator[tuple[Sequence[int], list[bytes]]]:
@@ -112,7 +110,7 @@ class EpochLines:
             else:
                 stream = stack.enter_context(open_source(self.spec, self.s3_client)).stream
             total, last = 0, b""
-            for chunk in bulk.chunks(stream):
+            for chunk in chunks(stream):
                 yield range(total + 1, total + 1 + len(chunk)), chunk
                 total, last = total + len(chunk), chunk[-1]
             self.total, self.last = total, last

@@ -78,6 +78,13 @@ class Framer:
             self.buffer += codec.padding(length)
         self.records += 1
 
+    def add_lines(self, records: bytes, lines: int, per_line: int) -> None:
+        """Append the framed records of ``lines`` whole lines, ``per_line`` records each."""
+        self.buffer += records
+        self.records += lines * per_line
+        self.lines += lines - 1
+        self.end_line()
+
     def end_line(self) -> None:
         """Close the current line; write the buffer out once it holds about 1 MiB."""
         self.lines += 1

@@ -10,31 +10,27 @@ on a record boundary (``on_error="stop"``) or is skipped and counted (``"skip"``
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from augman.checking import bulk
 from augman.checking.attrnames import check_attribute_names
 from augman.checking.findings import Finding
+from augman.checking.lines import Top
+from augman.checking.scan import ChunkScan
 from augman.errors import AugmanError, UsageError
 from augman.inputs.ordering import Shard
 from augman.outputs.sinks import EpochEnded, Sink
-from augman.recordio.codec import MAGIC, MAX_LENGTH, PADDINGS, SMALL_HEADERS
+from augman.recordio.codec import RecordTooLarge
 from augman.refs.objects import Resolver
 from augman.streaming import columns
-from augman.streaming.encoding import ENCODINGS, is_ref
+from augman.streaming.encoding import ENCODINGS, Encoder, is_ref
 from augman.streaming.epochs import EpochLines, Lines
-from augman.streaming.framing import FLUSH_AT, WRAPS, Framer
+from augman.streaming.framing import WRAPS, Framer
 from augman.streaming.reflines import Prefetch, RecordPlan, RefLoop, make_fetcher, too_large
 from augman.streaming.verdicts import BadLine, EpochChecks, Verdicts
 
 ON_ERROR = ("stop", "skip")
-
-_pack = struct.Struct("<II").pack  # recordio.header, unrolled into the hot loop below
-_HEADERS = SMALL_HEADERS
-_PADDING = PADDINGS
 
 
 @dataclass(frozen=True)
@@ -189,66 +185,52 @@ def _inline_bulk(
     chunks: Iterable[tuple[Sequence[int], list[bytes]]], checks: EpochChecks, plan: RecordPlan,
     framer: Framer,
 ) -> None:  # fmt: skip
-    """:func:`_inline` for input that is all there (a file): clean chunks framed at once.
+    """:func:`_inline` for input that is all there (a file): runs of good lines framed at once.
 
     Not for live input (a pipe): a chunk waits for its last line, while records
     must leave as soon as their line has arrived.
     """
     encoders = [(attr, encode) for attr, encode in plan if encode is not None]
     for numbers, texts in chunks:
-        tops = bulk.accept(checks.checker, numbers, texts)
-        if tops is None:
-            _inline(zip(numbers, texts, strict=True), checks, plan, framer)
-            continue
-        try:
-            framer.buffer += columns.frame(tops, encoders, framer.recordio, MAX_LENGTH)
-        except columns.TooLarge as exc:
-            end = exc.index + 1  # the line-by-line path writes the lines before, then raises
-            _inline(zip(numbers[:end], texts[:end], strict=True), checks, plan, framer)
-        framer.lines += len(tops)
-        framer.records += len(tops) * len(encoders)
-        if len(framer.buffer) >= FLUSH_AT:
-            framer.flush()
+        scan = checks.scan(numbers, texts)
+        for start, end, bad in scan.segments():
+            if end > start:
+                _frame_run(scan, start, end, checks.source, encoders, framer)
+            if bad is not None:
+                checks.reject(scan.numbers[bad])
+
+
+def _frame_run(
+    scan: ChunkScan, start: int, end: int, source: str,
+    encoders: list[tuple[str, Encoder]], framer: Framer,
+) -> None:  # fmt: skip
+    """Frame lines ``[start, end)`` of a chunk, all of them good."""
+    tops = cast("list[Top]", scan.tops[start:end])
+    try:
+        framer.add_lines(columns.frame(tops, encoders, framer.recordio), len(tops), len(encoders))
+    except RecordTooLarge as exc:
+        before = tops[: exc.row]  # the lines before it still go out, whole
+        if before:
+            framer.add_lines(
+                columns.frame(before, encoders, framer.recordio), len(before), len(encoders)
+            )
+        attr = encoders[exc.column][0]
+        raise too_large(source, scan.numbers[start + exc.row], attr, str(exc)) from None
 
 
 def _inline(lines: Lines, checks: EpochChecks, plan: RecordPlan, framer: Framer) -> None:
-    """The hot loop when no attribute is a ``-ref``: no fetching, no threads.
-
-    Framing is written out here rather than called per record: this loop runs
-    once per line of the manifest, and calls are what costs in it.
-    """
-    check, found, judge = checks.checker.check, checks.found, checks.judge
-    buffer, flush, recordio = framer.buffer, framer.flush, framer.recordio
+    """The loop for live input when no attribute is a ``-ref``: each line out as it arrives."""
+    check, recordio = checks.check, framer.recordio
     encoders = [(attr, encode) for attr, encode in plan if encode is not None]
-    count = 0
-    try:
-        for line_no, line in lines:
-            top = check(line_no, line)
-            if found:  # the checker said something: warnings pass, errors make the line bad
-                top = judge(line_no, top)
-            if top is None:
-                checks.reject(line_no)
-                continue
-            start = len(buffer)
-            for attr, encode in encoders:
-                payload = encode(bytes(top[attr]))
-                if recordio:
-                    length = len(payload)
-                    if length > MAX_LENGTH:
-                        del buffer[start:]
-                        detail = f"payload of {length:,} bytes exceeds the RecordIO limit of {MAX_LENGTH:,} bytes"
-                        raise too_large(checks.source, line_no, attr, detail)
-                    buffer += _HEADERS[length] if length < 512 else _pack(MAGIC, length)
-                    buffer += payload
-                    buffer += _PADDING[length & 3]
-                else:
-                    buffer += payload
-            count += 1
-            if len(buffer) >= FLUSH_AT:
-                flush()
-    finally:  # also when the stream stops or the reader goes: the counts stay right
-        framer.lines += count
-        framer.records += count * len(encoders)
+    for line_no, line in lines:
+        top = check(line_no, line)
+        if top is None:
+            checks.reject(line_no)
+            continue
+        try:
+            framer.add_lines(columns.frame([top], encoders, recordio), 1, len(encoders))
+        except RecordTooLarge as exc:
+            raise too_large(checks.source, line_no, encoders[exc.column][0], str(exc)) from None
 
 
 __all__ = ["BadLine", "StreamResult", "stream"]

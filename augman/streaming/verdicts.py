@@ -1,6 +1,6 @@
 """Whether a line may be streamed: ``validate``'s checks, turned into stop or skip.
 
-A line is bad when the line checks (:class:`augman.checking.lines.LineChecker`, the same
+A line is bad when the line checks (:class:`augman.checking.scan.Scanner`, the same
 rules as ``augman validate --attrs``) find an error in it; a missing attribute of
 AttributeNames is such an error (AM201). Warnings never stop a line; they are
 counted. With ``on_error="stop"`` a bad line raises :class:`BadLine` when the
@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from augman.checking.findings import Finding, Severity
-from augman.checking.lines import LineChecker, Top
+from augman.checking.lines import Top
+from augman.checking.scan import ChunkScan, Scanner
 from augman.errors import DataError
 
 MAX_LISTED = 100  # findings of skipped lines kept for the report
@@ -73,24 +74,29 @@ class Verdicts:
 
 
 class EpochChecks:
-    """Checks the lines of one epoch; :meth:`check` gives a line's object or None if bad."""
+    """Checks the lines of one epoch: a line's object, or None (and remembered) if it is bad."""
 
     def __init__(self, verdicts: Verdicts, *, count_warnings: bool) -> None:
         self.verdicts = verdicts
         self.source = verdicts.source
         self.stops = verdicts.stops
         self.count_warnings = count_warnings
-        self.found: list[Finding] = []
-        self.checker = LineChecker(verdicts.source, self.found.append, verdicts.attrs)
-        self._check = self.checker.check
+        self.scanner = Scanner(verdicts.source, verdicts.attrs)
         self.rejected: dict[int, list[Finding]] = {}  # bad lines not yet reached by the writer
 
     def check(self, line_no: int, line: bytes) -> Top | None:
-        """The line's top-level object, or None when it must not be streamed."""
-        top = self._check(line_no, line)
-        if self.found:
-            return self.judge(line_no, top)
+        """One line (live input): its top-level object, or None when it must not be streamed."""
+        top, found = self.scanner.check_line(line_no, line)
+        if found:
+            return self._judge(line_no, top, found)
         return top
+
+    def scan(self, numbers: Sequence[int], lines: list[bytes]) -> ChunkScan:
+        """A chunk of lines (input that is all there); its rejected lines wait for :meth:`reject`."""
+        result = self.scanner.scan(numbers, lines)
+        for index, found in result.findings.items():
+            self._judge(numbers[index], result.tops[index], found)
+        return result
 
     def reject(self, line_no: int) -> None:
         """The writer reached a bad line: stop (raise :class:`BadLine`) or skip it."""
@@ -100,22 +106,19 @@ class EpochChecks:
         self.verdicts.skip(line_no, errors)
 
     def finish(self, total: int, last: bytes) -> None:
-        self.checker.finish(total, last)
-        errors = self._sort()
+        errors = self._sort(self.scanner.finish_at(total, last))
         self.verdicts.file_findings.extend(errors)
 
-    def judge(self, line_no: int, top: Top | None) -> Top | None:
-        """After the checker found something: the line's object, or None if it is bad."""
-        errors = self._sort()
+    def _judge(self, line_no: int, top: Top | None, found: list[Finding]) -> Top | None:
+        errors = self._sort(found)
         if not errors and top is not None:
             return top
         self.rejected[line_no] = errors
         return None
 
-    def _sort(self) -> list[Finding]:
-        """Take the findings gathered so far: count the warnings, return the errors."""
-        errors = [f for f in self.found if f.severity is Severity.error]
-        if self.count_warnings and len(errors) < len(self.found):
-            self.verdicts.count([f for f in self.found if f.severity is not Severity.error])
-        self.found.clear()
+    def _sort(self, found: list[Finding]) -> list[Finding]:
+        """Count the warnings among ``found``; return the errors."""
+        errors = [f for f in found if f.severity is Severity.error]
+        if self.count_warnings and len(errors) < len(found):
+            self.verdicts.count([f for f in found if f.severity is not Severity.error])
         return errors

@@ -240,7 +240,7 @@ def test_an_empty_manifest_streams_nothing_and_exits_1(cli: Any, write_manifest:
 def test_a_record_too_large_names_line_and_attribute(
     write_manifest: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(augman.streaming.pipe, "MAX_LENGTH", 5)  # the real one is 2**29 - 1 bytes
+    monkeypatch.setattr(augman.recordio.codec, "MAX_LENGTH", 5)  # the real one is 2**29 - 1 bytes
     path = write_manifest('{"source":"12345","class":1}', '{"source":"123456","class":2}')
     sink = MemorySink()
     with pytest.raises(
@@ -491,7 +491,8 @@ def test_an_unreadable_inputdataconfig_is_an_error(
 def test_a_reader_gone_ends_only_its_epoch(
     write_manifest: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(augman.streaming.pipe, "FLUSH_AT", 1)  # a write after every line
+    monkeypatch.setattr(augman.streaming.framing, "FLUSH_AT", 1)  # a write after every line
+    monkeypatch.setattr(augman.inputs.lines, "CHUNK_LINES", 1)  # ... as the lines come
     path = str(write_manifest(*numbered(5)))
 
     class ClosesEpochZero(MemorySink):

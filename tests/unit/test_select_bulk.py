@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import augman
-from augman.checking import bulk as batch
+from augman.inputs import lines as input_lines
 from augman.inputs import sources
 
 POOL = [
@@ -60,7 +60,7 @@ def test_bulk_selects_the_same_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[bytes], options: dict[str, Any],
     on_error: str, chunk: int,
 ) -> None:  # fmt: skip
-    monkeypatch.setattr(batch, "CHUNK_LINES", chunk)
+    monkeypatch.setattr(input_lines, "CHUNK_LINES", chunk)
     path = tmp_path / "m.manifest"
     path.write_bytes(b"".join(line + b"\n" for line in lines))
     bulk = _select(path, False, monkeypatch, on_error=on_error, **options)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import augman
-from augman.checking import bulk as batch
+from augman.inputs import lines as input_lines
 from augman.inputs import sources
 
 VALUES = [
@@ -67,7 +67,7 @@ def test_bulk_frames_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[tuple[bytes, bytes, int]],
     wrap: str, encoding: str, on_error: str, chunk: int,
 ) -> None:  # fmt: skip
-    monkeypatch.setattr(batch, "CHUNK_LINES", chunk)
+    monkeypatch.setattr(input_lines, "CHUNK_LINES", chunk)
     lines = []
     for a, b, kind in rows:
         if kind == 0:
