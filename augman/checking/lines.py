@@ -41,7 +41,7 @@ class Shape:
     selected: tuple[str, ...]
     count: int = 0
     lines: list[int] = field(default_factory=list)
-    compact_length: int = 0  # of the keys: see _compact_length
+    compact_length: int = 0  # of the keys: see compact_length
     has_checks: bool = False
 
     def __post_init__(self) -> None:
@@ -216,7 +216,7 @@ class LineChecker:
 
     def _new_shape(self, keys: tuple[str, ...]) -> Shape:
         shape = _make_shape(keys, self.attrs)
-        shape.compact_length = _compact_length(keys)
+        shape.compact_length = compact_length(keys)
         if len(self.shapes) < MAX_SHAPES:
             self.shapes[keys] = shape
         else:
@@ -275,7 +275,7 @@ class LineChecker:
         return False
 
 
-def _compact_length(keys: tuple[str, ...]) -> int:
+def compact_length(keys: tuple[str, ...]) -> int:
     """The length of an object with these keys written compactly, less its values' lengths.
 
     With the values' raw lengths added, a lower bound on any line that decodes to

@@ -36,18 +36,17 @@ from augman.checking.lines import (
     DECODE_ERRORS,
     EMPTY_VALUES,
     LINES_PER_SHAPE,
-    MAX_GOOD_BUCKETS,
     MAX_SHAPES,
     LineChecker,
     Top,
+    compact_length,
     decode_top,
 )  # fmt: skip
 from augman.inputs.lines import chunks
-from augman.inputs.s3uri import MAX_URI_LENGTH
+from augman.inputs.s3uri import MAX_URI_LENGTH, bucket_problem
 
 _QUOTE = b'"'
-_NOT_EMPTY = b"0"  # stands in for an absent attribute when looking for empty values
-_GOOD_REF = b'"s3://bucket/key"'  # ... and for an absent -ref attribute
+_GOOD_REF = b'"s3://bucket/key"'  # stands in for an absent attribute: not empty, a good URI
 _ALL = b"\n"
 
 
@@ -102,6 +101,7 @@ class Scanner:
         self.bulk_lines = 0
         self.exact_lines = 0
         self._key_quotes: dict[tuple[str, ...], int] = {}
+        self._refs = _RefColumn()
 
     @property
     def source(self) -> str:
@@ -145,9 +145,13 @@ class Scanner:
         tops, failed = _decode(lines)
         objects = cast("list[Top]", tops if not failed else [t or {} for t in tops])
         keysets = list(map(tuple, objects))
+        counts = Counter(keysets)
         suspects = set(failed)
-        suspects.update(self._suspects(lines, objects, keysets, bool(failed)))
+        suspects.update(self._suspects(lines, objects, keysets, counts, bool(failed)))
         result = ChunkScan(numbers, lines, tops, {}, [])
+        if not suspects:
+            self._tally(numbers, keysets, counts)
+            return result
         start = 0
         for index in sorted(suspects):
             self._tally(numbers[start:index], keysets[start:index])
@@ -168,14 +172,19 @@ class Scanner:
         elif top is None:
             result.rejected.append(index)
 
-    def _tally(self, numbers: Sequence[int], keysets: list[tuple[str, ...]]) -> None:
+    def _tally(
+        self,
+        numbers: Sequence[int],
+        keysets: list[tuple[str, ...]],
+        counts: Counter[tuple[str, ...]] | None = None,
+    ) -> None:
         """Count clean lines as :meth:`LineChecker.check` would, with one Counter."""
         if not keysets:
             return
         checker = self.checker
         checker.objects += len(keysets)
         self.bulk_lines += len(keysets)
-        for keys, n in Counter(keysets).items():
+        for keys, n in (counts or Counter(keysets)).items():
             shape = checker.shape_of(keys)
             if shape.count < LINES_PER_SHAPE:
                 found = (number for number, k in zip(numbers, keysets, strict=True) if k == keys)
@@ -189,26 +198,28 @@ class Scanner:
         lines: list[bytes],
         objects: list[Top],
         keysets: list[tuple[str, ...]],
+        counts: Counter[tuple[str, ...]],
         some_failed: bool,
     ) -> Iterator[int]:
         blob = b"".join(lines)
         yield from _bytes_suspects(lines, blob)
-        shapes = {keys: self.checker.peek_shape(keys) for keys in set(keysets) if keys}
+        shapes = {keys: self.checker.peek_shape(keys) for keys in counts if keys}
         bad = {keys for keys, shape in shapes.items() if shape.missing or shape.order}
         bad.update(keys for keys in shapes if self._key_quote_count(keys) < 0)
-        if () in keysets:
+        if () in counts:
             bad.add(())  # an empty object, or a line that did not decode
         if bad:
             yield from compress(count(), map(bad.__contains__, keysets))
-        yield from self._repeated_keys(lines, objects, keysets, blob, some_failed or bool(bad))
+        yield from self._repeated_keys(
+            lines, objects, keysets, counts, blob, some_failed or bool(bad)
+        )
         good = [shape for keys, shape in shapes.items() if keys not in bad]
+        columns: dict[str, list[Any]] = {}
         for attr in {attr for shape in good for attr in shape.selected}:
-            yield from _empty_values(objects, attr)
-        refs = {attr for shape in good for attr in shape.refs}
-        if refs:
-            pattern = self._ref_pattern()
-            for attr in refs:
-                yield from _bad_refs(pattern, objects, attr)
+            columns[attr] = _column(objects, attr, _GOOD_REF)
+            yield from _empty_values(columns[attr])
+        for attr in {attr for shape in good for attr in shape.refs}:
+            yield from self._refs.suspects(columns.get(attr) or _column(objects, attr, _GOOD_REF))
 
     def _key_quote_count(self, keys: tuple[str, ...]) -> int:
         """The ``"`` a line with these keys has outside its values; -1 if a key holds ``"`` or ``\\``.
@@ -228,14 +239,18 @@ class Scanner:
         lines: list[bytes],
         objects: list[Top],
         keysets: list[tuple[str, ...]],
+        counts: Counter[tuple[str, ...]],
         blob: bytes,
         per_line: bool,
     ) -> Iterator[int]:
         """Lines that may repeat a key: more ``"`` than their keys and values account for."""
         quotes = self._key_quotes
         if not per_line:  # the whole chunk at once, in the common case
-            values = b"".join(chain.from_iterable(map(dict.values, objects)))  # type: ignore[arg-type]
-            expected = sum(map(quotes.get, keysets, repeat(-1))) + values.count(_QUOTE)
+            values: list[Any] = list(chain.from_iterable(map(dict.values, objects)))  # type: ignore[arg-type]
+            if self._compact(lines, blob, counts, values):
+                return
+            joined = b"".join(values)
+            expected = sum(quotes[k] * n for k, n in counts.items()) + joined.count(_QUOTE)
             if blob.count(_QUOTE) == expected:
                 return
         line_quotes = map(bytes.count, lines, repeat(_QUOTE))
@@ -247,8 +262,18 @@ class Scanner:
         key_quotes = map(quotes.get, keysets, repeat(-1))
         yield from compress(count(), map(ne, line_quotes, map(add, value_quotes, key_quotes)))
 
-    def _ref_pattern(self) -> re.Pattern[bytes]:
-        return _ref_pattern(tuple(islice(self.checker.good_buckets, MAX_GOOD_BUCKETS)))
+    def _compact(
+        self, lines: list[bytes], blob: bytes, counts: Counter[tuple[str, ...]], values: list[Any]
+    ) -> bool:
+        """Every line is its object written compactly, so no line repeats a key.
+
+        Each line is at least as long as the compact form of what it decodes to
+        (keys counted in characters, which never exceed their bytes); equal totals
+        mean every line is exactly that long. Costs no pass over the bytes.
+        """
+        keys_length = sum(compact_length(keys) * n for keys, n in counts.items())
+        newlines = len(lines) - (not lines[-1].endswith(b"\n"))
+        return len(blob) == newlines + sum(map(len, values)) + keys_length
 
 
 def _decode(lines: list[bytes]) -> tuple[list[Top | None], list[int]]:
@@ -294,52 +319,80 @@ def _column(objects: list[Top], attr: str, default: bytes) -> list[Any]:
 _GET: Any = dict.get
 
 
-def _empty_values(objects: list[Top], attr: str) -> Iterator[int]:
-    """Lines whose ``attr`` is null, "", [] or {} (AM204)."""
-    values = _column(objects, attr, _NOT_EMPTY)
-    if min(map(len, values)) <= 4 and not EMPTY_VALUES.isdisjoint(map(bytes, values)):
+def _empty_values(values: list[Any]) -> Iterator[int]:
+    """Lines whose value is null, "", [] or {} (AM204): one search over the joined column."""
+    if min(map(len, values)) > 4:
+        return  # none is short enough to be empty
+    column = _ALL + _ALL.join(values) + _ALL
+    if any(b"\n%s\n" % empty in column for empty in EMPTY_VALUES):
         yield from compress(count(), map(EMPTY_VALUES.__contains__, map(bytes, values)))
 
 
-def _bad_refs(pattern: re.Pattern[bytes], objects: list[Top], attr: str) -> Iterator[int]:
-    """Lines whose ``attr`` the pattern of plainly good S3 URIs does not match."""
-    values = _column(objects, attr, _GOOD_REF)
-    if pattern.fullmatch(_ALL.join(values) + _ALL) is None:
-        one = _one_ref(pattern)
-        yield from compress(count(), map(not_, map(one.fullmatch, values)))
+class _RefColumn:
+    """Tests a column of raw ``-ref`` values: which may not be plainly valid S3 URIs.
 
-
-# A bucket name any S3 rule accepts (augman.inputs.s3uri.bucket_problem): letters,
-# digits and hyphens, 3 to 63, no reserved prefix. No dots, so never two in a row and
-# never an IP address; buckets with dots are matched by name once found good.
-_ANY_PLAIN_BUCKET = rb"(?!xn--|sthree-|amzn-s3-demo-)[a-z0-9][a-z0-9\-]{1,61}[a-z0-9]"
-_KEY = rb'/[^"\\\n]{0,%d}[^"\\\n/]"'  # no quote, backslash or newline; not ending in '/'
-_PATTERNS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
-
-
-def _ref_pattern(buckets: tuple[str, ...]) -> re.Pattern[bytes]:
-    """Lines of '"s3://<bucket>/<key>"' that are surely valid: any plain bucket or a known one.
-
-    The URI stays within MAX_URI_LENGTH bytes (characters <= bytes, so a long one
-    never passes); keys of the plain form are bounded for the longest bucket name.
+    The common case costs a few C-level passes over the joined column: no escapes,
+    no value ending in '/', none too long, and every value starting with
+    '"s3://<bucket>/' for the bucket seen last, or for buckets each found valid once.
+    Only when a test fails is each value matched on its own.
     """
-    pattern = _PATTERNS.get(buckets)
-    if pattern is None:
-        limit = MAX_URI_LENGTH - len("s3:///")
-        forms = [rb'"s3://' + _ANY_PLAIN_BUCKET + _KEY % (limit - 63 - 1)]
-        forms += [
-            rb'"s3://' + re.escape(b.encode()) + _KEY % (limit - len(b.encode()) - 1)
-            for b in buckets
-            if "." in b
-        ]
-        one = rb"(?:%s)" % rb"|".join(forms)
-        pattern = _PATTERNS[buckets] = re.compile(rb"(?:%s\n)*" % one)
-        _ONE[pattern] = re.compile(one)
-    return pattern
+
+    def __init__(self) -> None:
+        self._prefix = b"\0"  # no bucket yet: matches no value
+        self._good: set[bytes] = set()
+
+    def suspects(self, values: list[Any]) -> Iterator[int]:
+        joined = _ALL.join(values)
+        if self._plain(values, joined) and self._buckets_ok(values, joined):
+            return
+        for index in compress(count(), map(not_, map(_ONE_REF.fullmatch, values))):
+            if not self._good_one(bytes(values[index])):
+                yield index
+
+    def _good_one(self, value: bytes) -> bool:
+        """One value the plain pattern refused: a dotted bucket already found valid, say."""
+        found = _ANY_BUCKET_REF.fullmatch(value)
+        return (
+            found is not None
+            and found.group(1) in self._good
+            and len(value) <= MAX_URI_LENGTH + 2
+            and not value.endswith(b'/"')
+        )
+
+    @staticmethod
+    def _plain(values: list[Any], joined: bytes) -> bool:
+        return (
+            b"\\" not in joined
+            and b'/"\n' not in joined
+            and not joined.endswith(b'/"')
+            and max(map(len, values)) <= MAX_URI_LENGTH + 2  # bytes >= characters
+        )
+
+    def _buckets_ok(self, values: list[Any], joined: bytes) -> bool:
+        prefix = self._prefix
+        if joined.startswith(prefix) and joined.count(_ALL + prefix) == len(values) - 1:
+            return True  # the one bucket seen last, on every line
+        buckets = _BUCKET.findall(joined)
+        if len(buckets) != len(values):
+            return False
+        for bucket in set(buckets).difference(self._good):
+            if bucket_problem(bucket.decode("ascii", "replace")) is not None or not bucket:
+                return False
+            if len(self._good) < MAX_SHAPES:
+                self._good.add(bucket)
+        self._prefix = b'"s3://' + buckets[-1] + b"/"
+        return True
 
 
-_ONE: dict[re.Pattern[bytes], re.Pattern[bytes]] = {}
+_ANY_BUCKET_REF = re.compile(rb'"s3://([a-z0-9.\-]+)/[^"\\\n]*"')
 
 
-def _one_ref(pattern: re.Pattern[bytes]) -> re.Pattern[bytes]:
-    return _ONE[pattern]
+_BUCKET = re.compile(rb'(?:^|\n)"s3://([a-z0-9.\-]*)/', re.MULTILINE)
+# One value that is surely a valid URI, for the values of a column that failed a test:
+# a bucket of letters, digits and hyphens with no reserved prefix (so never an IP
+# address and never '..'), a key of no quote, backslash or newline that does not end
+# in '/', the whole within MAX_URI_LENGTH bytes (bytes >= characters).
+_ONE_REF = re.compile(
+    rb'"s3://(?!xn--|sthree-|amzn-s3-demo-)[a-z0-9][a-z0-9\-]{1,61}[a-z0-9]'
+    rb'/[^"\\\n]{0,%d}[^"\\\n/]"' % (MAX_URI_LENGTH - len("s3:///") - 63 - 1)
+)

@@ -136,13 +136,17 @@ def test_spaced_lines_with_varying_keys_and_defects_stay_on_the_fast_path() -> N
     assert scanner.bulk_lines + scanner.exact_lines == 3000
 
 
-def test_a_dotted_bucket_is_learned_then_checked_in_bulk() -> None:
-    lines = [b'{"source-ref":"s3://my.bucket/%d.jpg","class":%d}\n' % (i, i % 3) for i in range(50)]
+def test_many_buckets_dotted_or_not_are_checked_in_bulk() -> None:
+    lines = [
+        b'{"source-ref":"s3://b%d.example-%d/%d.jpg","class":%d}\n' % (i % 300, i % 7, i, i % 3)
+        for i in range(3000)
+    ]
+    lines[1500] = b'{"source-ref":"s3://10.0.0.1/x.jpg","class":1}\n'  # an IP address: AM303
     scanner = Scanner("m", ["source-ref", "class"])
-    list(scanner.scan_stream(lines[:10]))
-    assert scanner.exact_lines == 10  # not known yet: each line checked exactly
-    scanner.scan(range(11, 51), lines[10:])
-    assert scanner.exact_lines == 10 and scanner.bulk_lines == 40
+    scans = list(scanner.scan_stream(lines))
+    assert [scan.findings[i][0].code for scan in scans for i in scan.findings] == ["AM303"]
+    assert scanner.exact_lines < 1024  # the values of that one chunk that look like it, at most
+    assert scanner.bulk_lines + scanner.exact_lines == 3000
 
 
 def test_chunks_cut_items_into_lists() -> None:
