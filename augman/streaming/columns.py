@@ -15,7 +15,7 @@ from operator import itemgetter
 
 from augman.checking.lines import Top
 from augman.recordio.codec import encode_rows
-from augman.streaming.encoding import Encoder, as_json, as_text
+from augman.streaming.encoding import Encoder, as_json, as_text, compact
 
 _FIRST = itemgetter(0)
 _UNQUOTE = itemgetter(slice(1, -1))
@@ -35,9 +35,26 @@ def encode_column(encode: Encoder, raws: list[bytes]) -> list[bytes]:
             return list(map(_UNQUOTE, raws))
         if encode is as_json:
             return raws
-    if firsts <= _CONTAINERS and encode in (as_text, as_json) and not _has_whitespace(joined):
-        return raws  # compact already: the encoders would return them unchanged
+    if firsts <= _CONTAINERS and encode in (as_text, as_json):
+        if not _has_whitespace(joined):
+            return raws  # compact already: the encoders would return them unchanged
+        if _MARK not in joined:
+            return _compact_all(raws)
     return list(map(encode, raws))
+
+
+# Objects and arrays are compacted in one call: joined into one JSON array with a marker
+# string between them, formatted, and cut at the markers. A value that holds the marker
+# text itself is compacted on its own instead (the caller checks).
+_MARK = b"\\u0000augman"
+_SEPARATOR = b',"' + _MARK + b'",'
+
+
+def _compact_all(raws: list[bytes]) -> list[bytes]:
+    compacted = compact(b"[" + _SEPARATOR.join(raws) + b"]")[1:-1].split(_SEPARATOR)
+    if len(compacted) != len(raws):  # cannot happen when no value holds the marker
+        return list(map(compact, raws))
+    return compacted
 
 
 def _has_whitespace(data: bytes) -> bool:

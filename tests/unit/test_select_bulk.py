@@ -51,6 +51,10 @@ def _select(
             {"attrs": ["source-ref", "class"]},
             {"shuffle": True},
             {"head": 3},
+            {"head": 0},
+            {"shard": "1/3"},
+            {"shard": "0/2", "head": 4},
+            {"shard": "2/3", "head": 1},
         ]
     ),
     st.sampled_from(["stop", "skip"]),
