@@ -9,8 +9,11 @@ diagnosed exactly by :mod:`augman.checking.jsonline`.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 import msgspec
 import orjson
@@ -209,6 +212,37 @@ class LineChecker:
     def shape_of(self, keys: tuple[str, ...]) -> Shape:
         """The (cached) shape of a line with these keys; its tallies are the caller's to update."""
         return self.shapes.get(keys) or self._new_shape(keys)
+
+    def tally_clean(
+        self,
+        numbers: Sequence[int],
+        keysets: Sequence[tuple[str, ...]],
+        counts: Counter[tuple[str, ...]],
+    ) -> None:
+        """Count lines found clean in bulk (``counts``: of ``keysets``), as :meth:`check` would."""
+        self.objects += len(keysets)
+        for keys, n in counts.items():
+            shape = self.shape_of(keys)
+            if shape.count < LINES_PER_SHAPE:
+                found = (number for number, k in zip(numbers, keysets, strict=True) if k == keys)
+                shape.lines.extend(islice(found, LINES_PER_SHAPE - shape.count))
+            shape.count += n
+
+    def absorb(self, other: LineChecker, offset: int) -> None:
+        """Add the tallies of a checker that read the next part of the file (``--jobs``).
+
+        ``offset`` is the number of lines before that part; its findings are the caller's.
+        """
+        self.objects += other.objects
+        self.crlf_lines += other.crlf_lines
+        if self.first_crlf is None and other.first_crlf is not None:
+            self.first_crlf = other.first_crlf + offset
+        self.shapes_complete &= other.shapes_complete
+        for keys, shape in other.shapes.items():
+            into = self.shapes.setdefault(keys, dataclasses.replace(shape, count=0, lines=[]))
+            into.count += shape.count
+            room = max(0, LINES_PER_SHAPE - len(into.lines))
+            into.lines.extend(n + offset for n in shape.lines[:room])
 
     def peek_shape(self, keys: tuple[str, ...]) -> Shape:
         """The shape of a line with these keys, without counting it as seen."""

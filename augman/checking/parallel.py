@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from augman.checking.findings import Finding, FindingCollector, Severity
-from augman.checking.lines import LineChecker, Shape
+from augman.checking.lines import LineChecker
 from augman.checking.scan import Scanner
 from augman.inputs.lines import range_lines
 
@@ -30,14 +30,10 @@ class RangeResult:
     """What one worker found in its byte range (line numbers relative to the range)."""
 
     lines: int = 0
-    objects: int = 0
-    crlf_lines: int = 0
-    first_crlf: int | None = None
     last_line: bytes = b""
     findings: list[Finding] = field(default_factory=list)
     dropped: dict[tuple[str, Severity], int] = field(default_factory=dict)  # counted, not kept
-    shapes: dict[tuple[str, ...], Shape] = field(default_factory=dict)
-    shapes_complete: bool = True
+    checker: LineChecker | None = None  # its tallies, for LineChecker.absorb
 
 
 def job_count(jobs: int, size: int) -> int:
@@ -78,11 +74,7 @@ def check_range(
             for findings in chunk.findings.values():
                 for finding in findings:
                     keep(finding)
-    result.lines, result.last_line, checker = scanner.lines, scanner.last, scanner.checker
-    result.objects, result.crlf_lines, result.first_crlf = (
-        checker.objects, checker.crlf_lines, checker.first_crlf,
-    )  # fmt: skip
-    result.shapes, result.shapes_complete = checker.shapes, checker.shapes_complete
+    result.lines, result.last_line, result.checker = scanner.lines, scanner.last, scanner.checker
     return result
 
 
@@ -117,19 +109,8 @@ def _merge(
             collector.add(dataclasses.replace(finding, line=line))
         for (code, severity), count in result.dropped.items():
             collector.count(code, severity, count)
-        _add_tallies(merged, result, offset)
+        if result.checker is not None:
+            merged.absorb(result.checker, offset)
         offset += result.lines
     merged.finish(offset, results[-1].last_line)
     return offset
-
-
-def _add_tallies(merged: LineChecker, result: RangeResult, offset: int) -> None:
-    merged.objects += result.objects
-    merged.crlf_lines += result.crlf_lines
-    if merged.first_crlf is None and result.first_crlf is not None:
-        merged.first_crlf = result.first_crlf + offset
-    merged.shapes_complete &= result.shapes_complete
-    for keys, shape in result.shapes.items():
-        into = merged.shapes.setdefault(keys, dataclasses.replace(shape, count=0, lines=[]))
-        into.count += shape.count
-        into.lines.extend(n + offset for n in shape.lines[: max(0, 10 - len(into.lines))])

@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, count, islice, repeat
+from itertools import chain, compress, count, repeat
 from operator import add, ne, not_
 from typing import Any, cast
 
@@ -35,7 +35,6 @@ from augman.checking.findings import Finding, Severity
 from augman.checking.lines import (
     DECODE_ERRORS,
     EMPTY_VALUES,
-    LINES_PER_SHAPE,
     MAX_SHAPES,
     LineChecker,
     Top,
@@ -178,18 +177,9 @@ class Scanner:
         keysets: list[tuple[str, ...]],
         counts: Counter[tuple[str, ...]] | None = None,
     ) -> None:
-        """Count clean lines as :meth:`LineChecker.check` would, with one Counter."""
-        if not keysets:
-            return
-        checker = self.checker
-        checker.objects += len(keysets)
-        self.bulk_lines += len(keysets)
-        for keys, n in (counts or Counter(keysets)).items():
-            shape = checker.shape_of(keys)
-            if shape.count < LINES_PER_SHAPE:
-                found = (number for number, k in zip(numbers, keysets, strict=True) if k == keys)
-                shape.lines.extend(islice(found, LINES_PER_SHAPE - shape.count))
-            shape.count += n
+        if keysets:
+            self.checker.tally_clean(numbers, keysets, counts or Counter(keysets))
+            self.bulk_lines += len(keysets)
 
     # -- which lines the bulk tests cannot prove clean ---------------------------------
 

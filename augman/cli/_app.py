@@ -7,7 +7,6 @@ Only the ``augman.cli`` package imports typer. Commands parse options, call one
 from __future__ import annotations
 
 import contextlib
-import enum
 import os
 import sys
 import threading
@@ -151,17 +150,12 @@ Profile = Annotated[
         help="AWS profile from ~/.aws/config (default: AWS_PROFILE or the default profile).",
     ),
 ]
-
-
-class OnError(str, enum.Enum):
-    """What a bad line does to a run that writes lines or records."""
-
-    stop = "stop"
-    skip = "skip"
-
-
-class Wrap(str, enum.Enum):
-    """RecordWrapperType: RecordIO records, or payloads back to back."""
-
-    recordio = "recordio"
-    none = "none"
+Attrs = Annotated[
+    str | None,
+    typer.Option(
+        "--attrs",
+        "-a",
+        metavar="NAME,...",
+        help="AttributeNames, comma-separated, in the channel's order: source-ref,class.",
+    ),
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -12,22 +11,13 @@ import orjson
 import typer
 
 from augman import api
-from augman.cli._app import EndpointUrl, Profile, Region, Wrap, app, error_boundary, parse_attrs
+from augman.cli._app import Attrs, EndpointUrl, Profile, Region, app, error_boundary, parse_attrs
 from augman.errors import UsageError
 from augman.inputs import s3
+from augman.options import DumpFormat, Join, Wrap
 
 if TYPE_CHECKING:
     from augman.recordio.dumping import DumpRow
-
-
-class Format(str, enum.Enum):
-    text = "text"
-    json = "json"
-
-
-class Join(str, enum.Enum):
-    concat = "concat"
-    dmlc = "dmlc"
 
 
 @app.command()
@@ -35,10 +25,10 @@ def dump(
     stream: str = typer.Argument(
         "-", metavar="STREAM|-", help="A RecordIO file, a FIFO, - for stdin, or s3://bucket/key."
     ),
-    attrs: str | None = typer.Option(
-        None, "--attrs", "-a", help="AttributeNames the stream was written with: source-ref,class."
+    attrs: Attrs = None,
+    fmt: DumpFormat = typer.Option(
+        DumpFormat.text, "--format", "-f", help="text rows or JSON Lines."
     ),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text rows or JSON Lines."),
     raw: Path | None = typer.Option(
         None, "--raw", help="Also write each payload to DIR/000001-source-ref.jpg, ..."
     ),
@@ -56,7 +46,7 @@ def dump(
 
     Each row has the record number, byte offset, size, sniffed type (jpeg, png,
     gif, json, text, binary) and a preview; with --attrs, also the manifest line
-    and attribute. Exit 1 on a torn or corrupt stream (after the rows before it)
+    and attribute (give the --attrs the stream was written with). Exit 1 on a torn or corrupt stream (after the rows before it)
     or one that ends mid-line, 2 when the stream cannot be read.
 
     Example: augman stream train.manifest --attrs source-ref,class | augman dump --attrs source-ref,class
@@ -71,10 +61,10 @@ def dump(
         given = parse_attrs(attrs)
         names = api.check_attribute_names(given) if given is not None else None
         rows = api.dump(
-            stream, attrs=names, join=join.value, raw_dir=raw,
+            stream, attrs=names, join=join, raw_dir=raw,
             s3_client=s3.client_factory(endpoint_url, region, profile),
         )  # fmt: skip
-        write = write_json if fmt is Format.json else write_text
+        write = write_json if fmt is DumpFormat.json else write_text
         write(rows, names, sys.stdout)
 
 

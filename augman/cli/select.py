@@ -6,7 +6,7 @@ import contextlib
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,7 +16,6 @@ from augman.cli._app import (
     EXIT_OK,
     EndpointUrl,
     Manifest,
-    OnError,
     Profile,
     Region,
     app,
@@ -27,6 +26,7 @@ from augman.cli._app import (
 )  # fmt: skip
 from augman.errors import UsageError
 from augman.inputs import s3
+from augman.options import OnError
 from augman.outputs.atomicfile import atomic_output, atomic_outputs, ensure_directory
 
 if TYPE_CHECKING:
@@ -92,20 +92,21 @@ def select(
 
     Example: augman select train.manifest --split train=0.8,validation=0.2 --split-key source-ref --out-dir splits
     """
-    options: dict[str, Any] = {
-        "attrs": None, "where": where, "head": head, "sample": sample, "fraction": fraction,
-        "seed": seed, "shuffle": shuffle, "shard": shard, "split": split, "split_key": split_key,
-    }  # fmt: skip
     with error_boundary():
-        options["attrs"] = parse_attrs(attrs)
+        keys = parse_attrs(attrs)
         from augman.selecting.plan import make_plan
 
-        plan = make_plan(**options)
+        plan = make_plan(
+            attrs=keys, where=where, head=head, sample=sample, fraction=fraction, seed=seed,
+            shuffle=shuffle, shard=shard, split=split, split_key=split_key,
+        )  # fmt: skip
         _check_outputs(plan, output, out_dir, split_suffix)
         with _opened(plan, output, out_dir, split_suffix) as out:
             result = api.select(
-                manifest, out, **options, on_error=on_error.value,
-                max_findings=SHOWN_FINDINGS, s3_client=s3.client_factory(endpoint_url, region, profile),
+                manifest, out, attrs=keys, where=where, head=head, sample=sample,
+                fraction=fraction, seed=seed, shuffle=shuffle, shard=plan.shard, split=plan.split,
+                split_key=split_key, on_error=on_error, max_findings=SHOWN_FINDINGS,
+                s3_client=s3.client_factory(endpoint_url, region, profile),
                 watch=progress_for if output not in (None, "-") or split else None,
             )  # fmt: skip
         _tell(result, plan, out_dir, split_suffix)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import enum
-
 import typer
 
 from augman import api
 from augman.cli._app import (
     EXIT_OK,
+    Attrs,
     EndpointUrl,
     Manifest,
     Profile,
@@ -20,22 +19,13 @@ from augman.cli._app import (
     stdout_console,
 )  # fmt: skip
 from augman.inputs import s3
-
-
-class StatsFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
+from augman.options import StatsFormat
 
 
 @app.command()
 def stats(
     manifest: Manifest,
-    attrs: str | None = typer.Option(
-        None,
-        "--attrs",
-        "-a",
-        help="AttributeNames, comma-separated: report only these, and count the lines that have all.",
-    ),
+    attrs: Attrs = None,
     fmt: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="Output format."),
     endpoint_url: EndpointUrl = None,
     region: Region = None,
@@ -43,7 +33,8 @@ def stats(
 ) -> None:
     """Read a manifest once and describe it: attributes, labels, refs, invalid lines.
 
-    Attribute coverage and JSON types; Ground Truth labels found by
+    With --attrs, only those attributes are reported and num_training_samples
+    counts the lines that have all of them. Attribute coverage and JSON types; Ground Truth labels found by
     <label>-metadata.type (class balance, confidence, boxes, human vs automated);
     -ref buckets, folders, extensions and URIs repeated on several lines; and
     num_training_samples, the lines a built-in algorithm would count.

@@ -16,12 +16,11 @@ from augman import api
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
+    Attrs,
     EndpointUrl,
     Manifest,
-    OnError,
     Profile,
     Region,
-    Wrap,
     app,
     error_boundary,
     fail,
@@ -31,15 +30,12 @@ from augman.cli._app import (
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.inputs.ordering import Shard
+from augman.options import OnError, ValueEncoding, Wrap
 
 if TYPE_CHECKING:
     from augman.checking.findings import Finding
     from augman.outputs import sinks
     from augman.streaming.pipe import StreamResult
-
-# The value encodings' names, for --help without importing the encoders
-# (tests/acceptance/test_stream.py checks them against augman.streaming.encoding.ENCODINGS).
-ENCODING_NAMES = ("text", "json")
 
 EXIT_TERMINATED = 143
 
@@ -47,11 +43,9 @@ EXIT_TERMINATED = 143
 @app.command()
 def stream(
     manifest: Manifest,
-    attrs: str = typer.Option(
-        ..., "--attrs", "-a", help="AttributeNames, comma-separated, in order: source-ref,class."
-    ),
+    attrs: Attrs = None,
     wrap: Wrap = typer.Option(Wrap.recordio, "--wrap", help="RecordWrapperType: one RecordIO record per attribute, or none (payloads back to back)."),
-    value_encoding: str = typer.Option("text", "--value-encoding", help=f"How values that are not -ref become bytes: {' or '.join(ENCODING_NAMES)} (text: strings without quotes, the rest as compact JSON; json: all compact JSON)."),
+    value_encoding: ValueEncoding = typer.Option(ValueEncoding.text, "--value-encoding", help="How values that are not -ref become bytes: text (strings without quotes, the rest as compact JSON) or json (all compact JSON)."),
     output: str | None = typer.Option(None, "--output", "-o", help="Write to FILE (renamed into place on success) instead of stdout; - is stdout."),
     fifo: Path | None = typer.Option(None, "--fifo", help="Write to this FIFO (made if absent, removed at exit if augman made it)."),
     sm_root: Path | None = typer.Option(None, "--sm-root", help="Lay out DIR like /opt/ml: input/config/inputdataconfig.json and one FIFO per epoch, input/data/<channel>_<epoch>."),
@@ -86,18 +80,22 @@ def stream(
     with _sigterm_as_exit(), error_boundary():
         if allow_skips and on_error is not OnError.skip:
             raise UsageError("--allow-skips needs --on-error skip")
+        if attrs is None:
+            raise UsageError(
+                "stream needs --attrs",
+                "name the channel's AttributeNames, e.g. --attrs source-ref,class",
+            )
         names = api.check_attribute_names(parse_attrs(attrs) or [])
         shard_value = Shard.parse(shard) if shard is not None else None
-        factory = s3.client_factory(endpoint_url, region, profile)
+        mirrors = [refs_mirror(text) for text in mirror]
         sink = _open_sink(output, fifo, sm_root, channel, content_type, epochs, shard_value, wrap)
-        resolver = _resolver(names, mirror, factory)
         try:
             with sink as target:
                 result = api.stream(
-                    manifest, target, attrs=names, wrap=wrap.value, value_encoding=value_encoding,
-                    epochs=epochs, shuffle_seed=shuffle_seed, shard=shard_value,
-                    on_error=on_error.value, resolver=resolver, concurrency=concurrency,
-                    s3_client=factory,
+                    manifest, target, attrs=names, wrap=wrap, value_encoding=value_encoding,
+                    epochs=epochs, shuffle_seed=shuffle_seed, shard=shard_value, on_error=on_error,
+                    mirrors=mirrors, concurrency=concurrency,
+                    s3_client=s3.client_factory(endpoint_url, region, profile),
                 )  # fmt: skip
         except BadLine as exc:
             _print_findings(exc.findings)
@@ -140,14 +138,11 @@ def _open_sink(
     return sinks.to_stdout()
 
 
-def _resolver(names: Sequence[str], mirrors: Sequence[str], factory: Any) -> Any:
-    """The -ref resolver, built only when a -ref attribute or a mirror asks for one."""
+def refs_mirror(text: str) -> Any:
+    """``--mirror s3://bucket[/prefix]=DIR``, checked before any output is opened."""
     from augman import refs
-    from augman.streaming.encoding import is_ref
 
-    if not mirrors and not any(is_ref(name) for name in names):
-        return None
-    return refs.S3Resolver([refs.Mirror.parse(text) for text in mirrors], s3_client=factory)
+    return refs.Mirror.parse(text)
 
 
 def _report(result: StreamResult, allow_skips: bool) -> int:

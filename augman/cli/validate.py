@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 
 import typer
@@ -15,6 +14,7 @@ from augman.checking.rules import RULES
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
+    Attrs,
     EndpointUrl,
     Profile,
     Region,
@@ -26,19 +26,8 @@ from augman.cli._app import (
     stdout_console,
 )  # fmt: skip
 from augman.inputs import s3
+from augman.options import FailOn, ReportFormat
 from augman.reporting.validation import REPORTERS
-
-
-class Format(str, enum.Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-
-
-class FailOn(str, enum.Enum):
-    error = "error"
-    warning = "warning"
 
 
 @app.command()
@@ -48,10 +37,8 @@ def validate(
         metavar="MANIFEST...",
         help="Manifest paths, - for stdin, or s3://bucket/key (.gz detected).",
     ),
-    attrs: str | None = typer.Option(
-        None, "--attrs", "-a", help="AttributeNames, comma-separated, in order: source-ref,class."
-    ),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
+    attrs: Attrs = None,
+    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that exits 1."),
     max_findings: int = typer.Option(
         1000, "--max-findings", min=0, help="Show at most N findings (0: all); all are counted."

@@ -19,6 +19,7 @@ import orjson
 from augman.checking.attrnames import check_attribute_names
 from augman.errors import DataError, SinkError
 from augman.inputs.sources import open_source
+from augman.options import Join
 from augman.recordio.codec import CorruptStream, Record, decode
 
 PREVIEW_LENGTH = 60
@@ -53,11 +54,11 @@ class DumpRow:
     file: str | None = None
 
 
-def dump(
+def rows(
     stream: str = "-",
     *,
     attrs: Sequence[str] | None = None,
-    join: str = "concat",
+    join: Join = Join.concat,
     raw_dir: str | Path | None = None,
     s3_client: Callable[[], Any] | None = None,
 ) -> Iterator[DumpRow]:
@@ -77,7 +78,7 @@ def dump(
     count = 0
     with open_source(stream, s3_client) as source:
         try:
-            for count, record in enumerate(decode(source.stream, join=join), 1):
+            for count, record in enumerate(decode(source.stream, join=join.value), 1):
                 yield _row(count, record, names, directory)
         except CorruptStream as exc:
             raise exc.in_source(source.name) from None

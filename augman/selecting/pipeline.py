@@ -36,11 +36,11 @@ from augman.errors import DataError, UsageError
 from augman.inputs.lines import chunks
 from augman.inputs.ordering import Shard, line_offsets, permutation, read_in_order
 from augman.inputs.sources import CHUNK, Source, open_source
-from augman.selecting.plan import SelectPlan, make_plan
-from augman.selecting.splits import Assigner, Split, position_key, value_key
+from augman.options import OnError
+from augman.selecting.plan import SelectPlan
+from augman.selecting.splits import Assigner, position_key, value_key
 from augman.selecting.where import Where
 
-ON_ERROR = ("stop", "skip")
 Item = tuple[int, bytes, bytes]  # (1-based line number, output line, split key or b"")
 Watch = Callable[[Source], AbstractContextManager[Any]]
 
@@ -80,43 +80,19 @@ class InvalidLineError(DataError):
         self.finding = finding
 
 
-def select(
+def run(
     manifest: str,
     out: Writer | Mapping[str, Writer],
+    plan: SelectPlan,
     *,
-    attrs: Sequence[str] | None = None,
-    where: str | None = None,
-    head: int | None = None,
-    sample: int | None = None,
-    fraction: float | None = None,
-    seed: int = 0,
-    shuffle: bool = False,
-    shard: str | None = None,
-    split: str | Split | None = None,
-    split_key: str | None = None,
-    on_error: str = "stop",
+    on_error: OnError = OnError.stop,
     max_findings: int = 100,
     s3_client: Callable[[], Any] | None = None,
     watch: Watch | None = None,
 ) -> SelectResult:
-    """Write the selected lines of ``manifest`` to ``out``; return what was done.
-
-    ``manifest`` is a path, ``-`` for stdin or ``s3://bucket/key`` (gzip detected).
-    ``out`` is a writer, or with ``split`` (``"train=0.8,validation=0.2"``) a mapping
-    from each part's name to its writer. ``seed`` fixes ``sample``, ``fraction``,
-    ``shuffle`` and ``split``. ``split_key`` keeps lines with equal values of that
-    attribute in one part. ``on_error="stop"`` raises :class:`InvalidLineError` at the
-    first invalid line; ``"skip"`` leaves invalid lines out and reports them.
-    ``shard`` is ``"K/N"``. Raises :class:`UsageError` for options that do not fit.
-    """
-    plan = make_plan(
-        attrs=attrs, where=where, head=head, sample=sample, fraction=fraction, seed=seed,
-        shuffle=shuffle, shard=shard, split=split, split_key=split_key,
-    )  # fmt: skip
-    if on_error not in ON_ERROR:
-        raise UsageError(f"on_error {on_error!r} is not one of {', '.join(ON_ERROR)}")
+    """Write the lines of ``manifest`` that ``plan`` selects to ``out`` (see :func:`augman.select`)."""
     outputs = _outputs_for(plan, out)
-    gate = Gate(on_error == "stop", max_findings)
+    gate = Gate(on_error is OnError.stop, max_findings)
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(open_source(manifest, s3_client))
         if watch is not None:

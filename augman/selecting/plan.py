@@ -37,8 +37,8 @@ def make_plan(
     fraction: float | None = None,
     seed: int = 0,
     shuffle: bool = False,
-    shard: str | None = None,
-    split: str | Split | None = None,
+    shard: Shard | str | None = None,
+    split: Split | str | None = None,
     split_key: str | None = None,
 ) -> SelectPlan:
     """Parse and cross-check the options; raise :class:`UsageError` for any that do not fit."""
@@ -54,7 +54,7 @@ def make_plan(
         projection=_projection(attrs) if attrs is not None else None,
         fraction=Fraction(fraction, seed) if fraction is not None else None,
         sample=sample, shuffle=shuffle, seed=seed,
-        shard=Shard.parse(shard) if shard is not None else None,
+        shard=Shard.parse(shard) if isinstance(shard, str) else shard,
         split=Split.parse(split) if isinstance(split, str) else split,
         split_key=split_key, head=head,
     )  # fmt: skip

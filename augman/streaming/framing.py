@@ -19,7 +19,6 @@ from augman.recordio import codec
 
 FLUSH_AT = 1 << 20
 DIRECT = 32 << 20
-WRAPS = ("recordio", "none")
 
 
 class Payload(Protocol):
@@ -39,9 +38,9 @@ class Framer:
     :meth:`end_line`; :meth:`rollback` drops a line whose records are half added.
     """
 
-    def __init__(self, output: Output, wrap: str = "recordio") -> None:
+    def __init__(self, output: Output, recordio: bool = True) -> None:
         self.output = output
-        self.recordio = wrap == "recordio"
+        self.recordio = recordio
         self.buffer = bytearray()
         self.mark = 0
         self.lines = 0

@@ -20,17 +20,16 @@ from augman.checking.lines import Top
 from augman.checking.scan import ChunkScan
 from augman.errors import AugmanError, UsageError
 from augman.inputs.ordering import Shard
+from augman.options import OnError, ValueEncoding, Wrap
 from augman.outputs.sinks import EpochEnded, Sink
 from augman.recordio.codec import RecordTooLarge
 from augman.refs.objects import Resolver
 from augman.streaming import columns
 from augman.streaming.encoding import ENCODINGS, Encoder, is_ref
 from augman.streaming.epochs import EpochLines, Lines
-from augman.streaming.framing import WRAPS, Framer
+from augman.streaming.framing import Framer
 from augman.streaming.reflines import Prefetch, RecordPlan, RefLoop, make_fetcher, too_large
 from augman.streaming.verdicts import BadLine, EpochChecks, Verdicts
-
-ON_ERROR = ("stop", "skip")
 
 
 @dataclass(frozen=True)
@@ -60,39 +59,25 @@ class StreamResult:
         return not self.skipped and not self.file_findings
 
 
-def stream(
+def run(
     manifest: str,
     sink: Sink,
     *,
     attrs: Sequence[str],
-    wrap: str = "recordio",
-    value_encoding: str = "text",
+    wrap: Wrap = Wrap.recordio,
+    value_encoding: ValueEncoding = ValueEncoding.text,
     epochs: int = 1,
     shuffle_seed: int | None = None,
     shard: Shard | None = None,
-    on_error: str = "stop",
+    on_error: OnError = OnError.stop,
     resolver: Resolver | None = None,
     concurrency: int = 16,
     s3_client: Callable[[], Any] | None = None,
     prefetch: Prefetch | None = None,
 ) -> StreamResult:
-    """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would; return a summary.
-
-    ``manifest`` is a path, ``-`` or ``s3://bucket/key`` (gzip detected). ``attrs``
-    is AttributeNames. ``wrap`` is ``recordio`` or ``none``; ``value_encoding`` a
-    name in :data:`augman.streaming.encoding.ENCODINGS`. Each of ``epochs`` epochs gets the
-    ``(shuffle_seed, epoch)`` order when a seed is given; ``shard`` then keeps
-    every N-th line of that order. ``resolver`` fetches ``-ref`` objects
-    (default: S3 through ``s3_client``), ``concurrency`` at a time, through
-    ``prefetch`` (default :func:`augman.refs.prefetch`).
-
-    Raises :class:`augman.streaming.verdicts.BadLine` at a bad line with ``on_error="stop"``
-    (the output then ends with the previous line's records), and
-    :class:`augman.errors.AugmanError` for run problems.
-    """
-
+    """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would (see :func:`augman.stream`)."""
     names = check_attribute_names(attrs)
-    plan = _plan(names, wrap, value_encoding, on_error, epochs, concurrency)
+    plan = _plan(names, value_encoding, epochs, concurrency)
     fetcher = None
     if any(encoder is None for _, encoder in plan):
         fetcher = make_fetcher(resolver, s3_client, prefetch, concurrency)
@@ -103,7 +88,7 @@ def stream(
         verdicts = Verdicts(lines.name, names, on_error)
         for epoch in range(epochs):
             with sink.epoch(epoch) as output:
-                framer = Framer(output, wrap)
+                framer = Framer(output, wrap is Wrap.recordio)
                 try:
                     _run_epoch(lines, epoch, verdicts, plan, framer, fetcher, totals)
                 except EpochEnded:
@@ -115,24 +100,11 @@ def stream(
 
 
 def _plan(
-    names: Sequence[str],
-    wrap: str,
-    value_encoding: str,
-    on_error: str,
-    epochs: int,
-    concurrency: int,
+    names: Sequence[str], value_encoding: ValueEncoding, epochs: int, concurrency: int
 ) -> RecordPlan:
-    if wrap not in WRAPS:
-        raise UsageError(f"unknown wrap {wrap!r}", f"use one of: {', '.join(WRAPS)}")
-    encode = ENCODINGS.get(value_encoding)
-    if encode is None:
-        raise UsageError(
-            f"unknown value encoding {value_encoding!r}", f"use one of: {', '.join(ENCODINGS)}"
-        )
-    if on_error not in ON_ERROR:
-        raise UsageError(f"on_error must be one of {', '.join(ON_ERROR)}, not {on_error!r}")
     if epochs < 1 or concurrency < 1:
         raise UsageError("epochs and concurrency must be at least 1")
+    encode = ENCODINGS[value_encoding.value]
     return tuple((name, None if is_ref(name) else encode) for name in names)
 
 
@@ -233,4 +205,4 @@ def _inline(lines: Lines, checks: EpochChecks, plan: RecordPlan, framer: Framer)
             raise too_large(checks.source, line_no, encoders[exc.column][0], str(exc)) from None
 
 
-__all__ = ["BadLine", "StreamResult", "stream"]
+__all__ = ["BadLine", "StreamResult", "run"]

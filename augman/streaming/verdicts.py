@@ -15,6 +15,7 @@ from augman.checking.findings import Finding, Severity
 from augman.checking.lines import Top
 from augman.checking.scan import ChunkScan, Scanner
 from augman.errors import DataError
+from augman.options import OnError
 
 MAX_LISTED = 100  # findings of skipped lines kept for the report
 
@@ -39,10 +40,10 @@ class BadLine(DataError):
 class Verdicts:
     """The judgement of lines over all epochs of one stream."""
 
-    def __init__(self, source: str, attrs: Sequence[str], on_error: str) -> None:
+    def __init__(self, source: str, attrs: Sequence[str], on_error: OnError) -> None:
         self.source = source
         self.attrs = tuple(attrs)
-        self.stops = on_error == "stop"
+        self.stops = on_error is OnError.stop
         self.skipped_lines: set[int] = set()
         self.skipped_findings: list[Finding] = []
         self.file_findings: list[Finding] = []

@@ -15,13 +15,14 @@ PACKAGE = Path(__file__).resolve().parents[2] / "augman"
 
 RANKS = {
     "errors": 0, "version": 0,
-    "inputs": 1,
-    "checking": 2,
-    "recordio": 3, "outputs": 3, "refs": 3,
-    "selecting": 4, "streaming": 4, "statistics": 4,
-    "reporting": 5,
-    "api": 6,
-    "cli": 7, "__main__": 8, "__init__": 8,
+    "options": 1,
+    "inputs": 2,
+    "checking": 3,
+    "recordio": 4, "outputs": 4, "refs": 4,
+    "selecting": 5, "streaming": 5, "statistics": 5,
+    "reporting": 6,
+    "api": 7,
+    "cli": 8, "__main__": 9, "__init__": 9,
 }  # fmt: skip
 
 

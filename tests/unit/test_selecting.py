@@ -410,7 +410,7 @@ def test_writers_by_name_need_a_split(manifest: Callable[..., Path]) -> None:
         ({"shard": "x"}, "is not K/N"),
         ({"where": "a["}, "--where"),
         ({"fraction": 2.0}, "between 0 and 1"),
-        ({"on_error": "ignore"}, "not one of stop, skip"),
+        ({"on_error": "ignore"}, "not one of: stop, skip"),
         ({"split": "a=0.5,b=0.5"}, "out must map each part name"),
     ],
     ids=["sample+fraction", "shard+split", "key-without-split", "head", "sample", "attrs-twice",
