@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
-from operator import add, ne, not_
+from operator import add, is_not, le, ne, not_
 from typing import Any, cast
 
 from augman.checking.findings import Finding, Severity
@@ -45,7 +45,7 @@ from augman.inputs.lines import chunks
 from augman.inputs.s3uri import MAX_URI_LENGTH, bucket_problem
 
 _QUOTE = b'"'
-_GOOD_REF = b'"s3://bucket/key"'  # stands in for an absent attribute: not empty, a good URI
+_ABSENT = b'"absent"'  # stands in for an absent attribute (never empty; found by identity)
 _ALL = b"\n"
 
 
@@ -146,7 +146,7 @@ class Scanner:
         keysets = list(map(tuple, objects))
         counts = Counter(keysets)
         suspects = set(failed)
-        suspects.update(self._suspects(lines, objects, keysets, counts, bool(failed)))
+        suspects.update(self._suspects(lines, objects, keysets, counts))
         result = ChunkScan(numbers, lines, tops, {}, [])
         if not suspects:
             self._tally(numbers, keysets, counts)
@@ -189,7 +189,6 @@ class Scanner:
         objects: list[Top],
         keysets: list[tuple[str, ...]],
         counts: Counter[tuple[str, ...]],
-        some_failed: bool,
     ) -> Iterator[int]:
         blob = b"".join(lines)
         yield from _bytes_suspects(lines, blob)
@@ -200,16 +199,25 @@ class Scanner:
             bad.add(())  # an empty object, or a line that did not decode
         if bad:
             yield from compress(count(), map(bad.__contains__, keysets))
-        yield from self._repeated_keys(
-            lines, objects, keysets, counts, blob, some_failed or bool(bad)
-        )
+        yield from self._repeated_keys(lines, objects, keysets, counts, blob, bad)
         good = [shape for keys, shape in shapes.items() if keys not in bad]
         columns: dict[str, list[Any]] = {}
         for attr in {attr for shape in good for attr in shape.selected}:
-            columns[attr] = _column(objects, attr, _GOOD_REF)
+            columns[attr] = _column(objects, attr, _ABSENT)
             yield from _empty_values(columns[attr])
         for attr in {attr for shape in good for attr in shape.refs}:
-            yield from self._refs.suspects(columns.get(attr) or _column(objects, attr, _GOOD_REF))
+            yield from self._present_refs(columns.get(attr) or _column(objects, attr, _ABSENT))
+
+    def _present_refs(self, column: list[Any]) -> Iterator[int]:
+        """Suspect ``-ref`` values of a column, leaving out the lines that lack the attribute."""
+        present = list(map(is_not, column, repeat(_ABSENT)))
+        if all(present):
+            yield from self._refs.suspects(column)
+            return
+        values = list(compress(column, present))
+        if values:
+            where = list(compress(count(), present))
+            yield from map(where.__getitem__, self._refs.suspects(values))
 
     def _key_quote_count(self, keys: tuple[str, ...]) -> int:
         """The ``"`` a line with these keys has outside its values; -1 if a key holds ``"`` or ``\\``.
@@ -231,29 +239,75 @@ class Scanner:
         keysets: list[tuple[str, ...]],
         counts: Counter[tuple[str, ...]],
         blob: bytes,
-        per_line: bool,
+        bad: set[tuple[str, ...]],
     ) -> Iterator[int]:
-        """Lines that may repeat a key: more ``"`` than their keys and values account for."""
-        quotes = self._key_quotes
-        if not per_line:  # the whole chunk at once, in the common case
-            values: list[Any] = list(chain.from_iterable(map(dict.values, objects)))  # type: ignore[arg-type]
-            if self._compact(lines, blob, counts, values):
-                return
-            joined = b"".join(values)
-            expected = sum(quotes[k] * n for k, n in counts.items()) + joined.count(_QUOTE)
-            if blob.count(_QUOTE) == expected:
-                return
+        """Lines that may repeat a key: longer than compact, and with more ``"`` than their
+        keys and values account for.
+
+        Tested on all the chunk's lines at once, leaving out those already suspect (``bad``
+        key sets: no object, missing attributes...); only when that fails, line by line.
+        """
+        if bad:
+            keep = list(map(not_, map(bad.__contains__, keysets)))
+            lines, objects = list(compress(lines, keep)), list(compress(objects, keep))
+            counts = Counter({keys: n for keys, n in counts.items() if keys not in bad})
+        if not lines or self._no_repeats(lines, objects, counts, None if bad else blob):
+            return
+        found = self._per_line(lines, objects)
+        if not bad:
+            yield from found
+            return
+        kept = list(compress(count(), keep))  # index among the kept lines -> index in the chunk
+        yield from map(kept.__getitem__, found)
+
+    def _per_line(self, lines: list[bytes], objects: list[Top]) -> Iterator[int]:
+        """The lines that fail the tests of :meth:`_no_repeats` on their own.
+
+        Lengths first (one C loop per step, no copies): only lines longer than compact
+        have their quotes counted.
+        """
+        keysets = list(map(tuple, objects))
+        value_lengths = map(sum, map(map, repeat(len), map(dict.values, objects)))  # type: ignore[arg-type]
+        lengths = {keys: compact_length(keys) for keys in set(keysets)}
+        compact = map(add, value_lengths, map(lengths.__getitem__, keysets))
+        loose = list(compress(count(), map(ne, map(len, lines), map(add, compact, repeat(1)))))
+        if not loose:
+            return
+        lines, objects = [lines[i] for i in loose], [objects[i] for i in loose]
         line_quotes = map(bytes.count, lines, repeat(_QUOTE))
         value_quotes = map(
             bytes.count,
             map(b"".join, map(dict.values, objects)),  # type: ignore[arg-type]
             repeat(_QUOTE),
         )
-        key_quotes = map(quotes.get, keysets, repeat(-1))
-        yield from compress(count(), map(ne, line_quotes, map(add, value_quotes, key_quotes)))
+        key_quotes = map(self._key_quotes.get, map(tuple, objects), repeat(-1))
+        yield from map(
+            loose.__getitem__,
+            compress(count(), map(ne, line_quotes, map(add, value_quotes, key_quotes))),
+        )
+
+    def _no_repeats(
+        self,
+        lines: list[bytes],
+        objects: list[Top],
+        counts: Counter[tuple[str, ...]],
+        blob: bytes | None,
+    ) -> bool:
+        """Whether no line repeats a key, proven for all of ``lines`` at once (or not)."""
+        values: list[Any] = list(chain.from_iterable(map(dict.values, objects)))  # type: ignore[arg-type]
+        size = len(blob) if blob is not None else sum(map(len, lines))
+        if self._compact(lines, size, counts, values):
+            return True
+        quotes = self._key_quotes
+        expected = sum(quotes.get(k, -1) * n for k, n in counts.items())
+        expected += b"".join(values).count(_QUOTE)
+        found = (
+            blob.count(_QUOTE) if blob is not None else sum(map(bytes.count, lines, repeat(_QUOTE)))
+        )
+        return found == expected
 
     def _compact(
-        self, lines: list[bytes], blob: bytes, counts: Counter[tuple[str, ...]], values: list[Any]
+        self, lines: list[bytes], size: int, counts: Counter[tuple[str, ...]], values: list[Any]
     ) -> bool:
         """Every line is its object written compactly, so no line repeats a key.
 
@@ -263,7 +317,7 @@ class Scanner:
         """
         keys_length = sum(compact_length(keys) * n for keys, n in counts.items())
         newlines = len(lines) - (not lines[-1].endswith(b"\n"))
-        return len(blob) == newlines + sum(map(len, values)) + keys_length
+        return size == newlines + sum(map(len, values)) + keys_length
 
 
 def _decode(lines: list[bytes]) -> tuple[list[Top | None], list[int]]:
@@ -310,12 +364,14 @@ _GET: Any = dict.get
 
 
 def _empty_values(values: list[Any]) -> Iterator[int]:
-    """Lines whose value is null, "", [] or {} (AM204): one search over the joined column."""
-    if min(map(len, values)) > 4:
-        return  # none is short enough to be empty
-    column = _ALL + _ALL.join(values) + _ALL
-    if any(b"\n%s\n" % empty in column for empty in EMPTY_VALUES):
-        yield from compress(count(), map(EMPTY_VALUES.__contains__, map(bytes, values)))
+    """Lines whose value is null, "", [] or {} (AM204): only values of 4 bytes or less can be."""
+    lengths = list(map(len, values))
+    if min(lengths) > 4:
+        return
+    is_short = list(map(le, lengths, repeat(4)))
+    if EMPTY_VALUES.isdisjoint(map(bytes, compress(values, is_short))):
+        return
+    yield from (i for i in compress(count(), is_short) if bytes(values[i]) in EMPTY_VALUES)
 
 
 class _RefColumn:
@@ -333,21 +389,40 @@ class _RefColumn:
 
     def suspects(self, values: list[Any]) -> Iterator[int]:
         joined = _ALL.join(values)
-        if self._plain(values, joined) and self._buckets_ok(values, joined):
+        if not self._plain(values, joined):
+            yield from self._each(values)
             return
+        prefix = self._prefix
+        if joined.startswith(prefix) and joined.count(_ALL + prefix) == len(values) - 1:
+            return  # the one bucket seen last, on every line
+        parts = joined.split(_ALL)
+        others = list(compress(count(), map(not_, map(bytes.startswith, parts, repeat(prefix)))))
+        if len(others) <= _FEW_OTHERS:  # a few lines name another bucket, or are wrong
+            yield from (i for i in others if not self._good_one(parts[i]))
+        elif not self._buckets_ok(parts, joined):
+            yield from self._each(values)
+
+    def _each(self, values: list[Any]) -> Iterator[int]:
+        """The values that are not valid URIs, one at a time (a test on the column failed)."""
         for index in compress(count(), map(not_, map(_ONE_REF.fullmatch, values))):
             if not self._good_one(bytes(values[index])):
                 yield index
 
     def _good_one(self, value: bytes) -> bool:
-        """One value the plain pattern refused: a dotted bucket already found valid, say."""
+        """One value the quick tests did not clear: '"s3://<a valid bucket>/<key>"'?"""
         found = _ANY_BUCKET_REF.fullmatch(value)
-        return (
-            found is not None
-            and found.group(1) in self._good
-            and len(value) <= MAX_URI_LENGTH + 2
-            and not value.endswith(b'/"')
-        )
+        if found is None or len(value) > MAX_URI_LENGTH + 2 or value.endswith(b'/"'):
+            return False
+        return self._valid_bucket(found.group(1))
+
+    def _valid_bucket(self, bucket: bytes) -> bool:
+        if bucket in self._good:
+            return True
+        if bucket_problem(bucket.decode("ascii", "replace")) is not None:
+            return False
+        if len(self._good) < MAX_SHAPES:
+            self._good.add(bucket)
+        return True
 
     @staticmethod
     def _plain(values: list[Any], joined: bytes) -> bool:
@@ -358,22 +433,16 @@ class _RefColumn:
             and max(map(len, values)) <= MAX_URI_LENGTH + 2  # bytes >= characters
         )
 
-    def _buckets_ok(self, values: list[Any], joined: bytes) -> bool:
-        prefix = self._prefix
-        if joined.startswith(prefix) and joined.count(_ALL + prefix) == len(values) - 1:
-            return True  # the one bucket seen last, on every line
+    def _buckets_ok(self, parts: list[bytes], joined: bytes) -> bool:
+        """Many buckets: each value names one (found once by a regex) that is valid."""
         buckets = _BUCKET.findall(joined)
-        if len(buckets) != len(values):
+        if len(buckets) != len(parts) or not all(map(self._valid_bucket, set(buckets))):
             return False
-        for bucket in set(buckets).difference(self._good):
-            if bucket_problem(bucket.decode("ascii", "replace")) is not None or not bucket:
-                return False
-            if len(self._good) < MAX_SHAPES:
-                self._good.add(bucket)
         self._prefix = b'"s3://' + buckets[-1] + b"/"
         return True
 
 
+_FEW_OTHERS = 64
 _ANY_BUCKET_REF = re.compile(rb'"s3://([a-z0-9.\-]+)/[^"\\\n]*"')
 
 

@@ -116,6 +116,16 @@ def test_scan_and_line_paths_agree(
     assert _run(lines, attrs, True, size) == _run(lines, attrs, False, size)
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(POOL), min_size=20, max_size=150),
+    st.sampled_from([None, ["source-ref", "class"]]),
+    st.integers(13, 150),
+)
+def test_large_chunks_agree_with_the_line_path(lines: list[bytes], attrs: Any, size: int) -> None:
+    assert _run(lines, attrs, True, size) == _run(lines, attrs, False, size)
+
+
 def _spaced(i: int) -> bytes:
     keys = ["source-ref", "class", "class-metadata"][: 1 + i % 3]  # key sets vary per line
     record = {"source-ref": f"s3://bucket-{i % 7}/img/{i}.jpg", "class": i % 5,
@@ -164,3 +174,20 @@ def test_range_lines_splits_only_on_newlines() -> None:
         b"e",
     ]
     assert list(range_lines(handle, 4, 105, block=3)) == [b"c" * 100 + b"\n"]
+
+
+BUCKETS = [f"b{i}.example" for i in range(80)] + ["10.0.0.1", "xn--b", "a..b", "Bad", "ab"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(BUCKETS), st.sampled_from(["k.jpg", "", "k/", "k\\\\/x"])),
+        min_size=70,
+        max_size=300,
+    ),
+    st.integers(50, 300),
+)
+def test_many_buckets_agree_with_the_line_path(refs: list[tuple[str, str]], size: int) -> None:
+    lines = [b'{"source-ref":"s3://%s/%s"}\n' % (b.encode(), k.encode()) for b, k in refs]
+    assert _run(lines, None, True, size) == _run(lines, None, False, size)
