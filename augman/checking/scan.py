@@ -108,7 +108,11 @@ class Scanner:
 
     def scan_stream(self, lines: Iterable[bytes], size: int | None = None) -> Iterator[ChunkScan]:
         """Scan all of ``lines`` (numbered from 1) in chunks; then :meth:`finish` may run."""
-        for chunk in chunks(lines, size):
+        return self.scan_chunks(chunks(lines, size))
+
+    def scan_chunks(self, cut: Iterable[list[bytes]]) -> Iterator[ChunkScan]:
+        """Scan a file cut into consecutive chunks of lines (see :func:`scan_stream`)."""
+        for chunk in cut:
             first = self.lines + 1
             yield self.scan(range(first, first + len(chunk)), chunk)
             self.lines += len(chunk)

@@ -33,7 +33,7 @@ from augman.checking.lines import Top
 from augman.checking.rules import RULES
 from augman.checking.scan import Scanner
 from augman.errors import DataError, UsageError
-from augman.inputs.lines import chunks
+from augman.inputs.lines import arriving, chunks
 from augman.inputs.ordering import Shard, line_offsets, permutation, read_in_order
 from augman.inputs.sources import CHUNK, Source, open_source
 from augman.options import OnError
@@ -41,6 +41,7 @@ from augman.selecting.plan import SelectPlan
 from augman.selecting.splits import Assigner, position_key, value_key
 from augman.selecting.where import Where
 
+Chunk = tuple[Sequence[int], list[bytes]]  # (line numbers, lines)
 Item = tuple[int, bytes, bytes]  # (1-based line number, output line, split key or b"")
 Watch = Callable[[Source], AbstractContextManager[Any]]
 
@@ -98,10 +99,10 @@ def run(
         if watch is not None:
             stack.enter_context(watch(source))
         parts: dict[str, int] = {}
-        if _passes_lines_through(plan) and not source.live and not isinstance(outputs, Mapping):
+        if _passes_lines_through(plan) and not isinstance(outputs, Mapping):
             written = _write_runs(source, plan, gate, outputs)
         else:
-            items = _pipeline(plan, _lines(source, plan, stack), source.name, gate, not source.live)
+            items = _pipeline(plan, _chunks(source, plan, stack), source.name, gate)
             written, parts = _write(items, plan, outputs)
     findings, total = gate.findings()
     return SelectResult(gate.read, written, gate.skipped, findings, total, parts)
@@ -143,15 +144,24 @@ class Gate:
 # -- lines in -----------------------------------------------------------------------
 
 
-def _lines(
-    source: Source, plan: SelectPlan, stack: contextlib.ExitStack
-) -> Iterator[tuple[int, bytes]]:
-    """(line number, line) in file order, or in the seeded shuffle order."""
-    if not plan.shuffle or plan.sample is not None:
-        return enumerate(source.stream, 1)  # a sample is shuffled after it is drawn
+def _chunks(source: Source, plan: SelectPlan, stack: contextlib.ExitStack) -> Iterator[Chunk]:
+    """(line numbers, lines) chunks in file order, or in the seeded shuffle order."""
+    if not plan.shuffle or plan.sample is not None:  # a sample is shuffled after it is drawn
+        first = 1
+        for lines in _cut(source):
+            yield range(first, first + len(lines)), lines
+            first += len(lines)
+        return
     stream = source.stream if source.path else stack.enter_context(_spooled(source.stream))
     offsets = line_offsets(stream)
-    return read_in_order(stream, offsets, permutation(len(offsets), plan.seed))
+    for chunk in chunks(read_in_order(stream, offsets, permutation(len(offsets), plan.seed))):
+        numbers, texts = zip(*chunk, strict=True)
+        yield numbers, list(texts)
+
+
+def _cut(source: Source) -> Iterator[list[bytes]]:
+    """The source's lines in chunks: of 1,024 lines, or from a pipe, of those that arrived."""
+    return arriving(source.stream) if source.live else chunks(source.stream)
 
 
 @contextlib.contextmanager
@@ -183,7 +193,7 @@ def _write_runs(source: Source, plan: SelectPlan, gate: Gate, out: Writer) -> in
     remaining = plan.head
     if remaining == 0:
         return 0
-    for scan in scanner.scan_stream(source.stream):
+    for scan in scanner.scan_chunks(_cut(source)):
         for start, end, bad in scan.segments():
             run, read = _taken(scan.lines[start:end], position, plan.shard, remaining)
             position += end - start
@@ -219,14 +229,8 @@ def _taken(
 # -- the steps ------------------------------------------------------------------------
 
 
-def _pipeline(
-    plan: SelectPlan,
-    lines: Iterable[tuple[int, bytes]],
-    source: str,
-    gate: Gate,
-    all_there: bool = False,
-) -> Iterator[Item]:
-    checked = _checked(lines, source, gate, all_there)
+def _pipeline(plan: SelectPlan, cut: Iterable[Chunk], source: str, gate: Gate) -> Iterator[Item]:
+    checked = _checked(cut, source, gate)
     if plan.where is not None:
         checked = _matching(checked, plan.where, source)
     items = _shaped(checked, plan, source, gate)
@@ -238,22 +242,15 @@ def _pipeline(
     return items
 
 
-def _checked(
-    lines: Iterable[tuple[int, bytes]], source: str, gate: Gate, all_there: bool
-) -> Iterator[tuple[int, bytes, Top]]:
+def _checked(cut: Iterable[Chunk], source: str, gate: Gate) -> Iterator[tuple[int, bytes, Top]]:
     """Valid lines with their top-level object; invalid ones go to the gate.
 
     Shuffled lines come out of order, which the per-line rules allow; only the
-    whole-file rules need order, and select does not apply them. With ``all_there``
-    (input that is all there, not a pipe) lines are scanned a chunk at a time.
+    whole-file rules need order, and select does not apply them.
     """
     scanner = Scanner(source)
-    if not all_there:
-        yield from _checked_lines(lines, scanner, gate)
-        return
-    for chunk in chunks(lines):
-        numbers, texts = zip(*chunk, strict=True)
-        scan = scanner.scan(numbers, list(texts))
+    for numbers, texts in cut:
+        scan = scanner.scan(numbers, texts)
         tops = cast("list[Top]", scan.tops)
         for start, end, bad in scan.segments():
             for item in zip(numbers[start:end], texts[start:end], tops[start:end], strict=True):
@@ -262,19 +259,6 @@ def _checked(
             if bad is not None:
                 gate.read += 1
                 gate.reject(scan.errors(bad))
-
-
-def _checked_lines(
-    lines: Iterable[tuple[int, bytes]], scanner: Scanner, gate: Gate
-) -> Iterator[tuple[int, bytes, Top]]:
-    check = scanner.check_line
-    for line_no, line in lines:
-        gate.read += 1
-        top, found = check(line_no, line)
-        if top is None:
-            gate.reject([f for f in found if f.severity is Severity.error])
-        else:
-            yield line_no, line, top
 
 
 def _matching(

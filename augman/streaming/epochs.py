@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
-from augman.inputs.lines import chunks
+from augman.inputs.lines import arriving, chunks
 from augman.inputs.ordering import Shard, line_offsets, permutation, read_in_order
 from augman.inputs.sources import CHUNK, Source, open_source
 
@@ -90,27 +90,42 @@ class EpochLines:
             return self._sequential(first.stream, before_read)
         return self._reopened(before_read)
 
-    def chunks(self, index: int) -> Iterator[tuple[Sequence[int], list[bytes]]]:
-        """The lines of epoch ``index`` as (line numbers, lines) chunks, for input that is all there.
+    def chunks(
+        self, index: int, before_read: Callable[[], None] | None = None
+    ) -> Iterator[tuple[Sequence[int], list[bytes]]]:
+        """The lines of epoch ``index`` as (line numbers, lines) chunks.
 
         In plain file order the chunks are cut straight from the stream, with no
-        per-line step; shuffled or sharded epochs are chunked from :meth:`epoch`.
+        per-line step; from a pipe, each chunk holds the lines that have arrived
+        (``before_read`` runs before each read that may wait). Shuffled or sharded
+        epochs are chunked from :meth:`epoch`; a pipe read with a shard, line by line.
         """
         if self._offsets is None and self.shard is None and self._file is None:
-            return self._sequential_chunks(index)
+            return self._sequential_chunks(index, before_read)
+        lines = self.epoch(index, before_read)
+        if self.live and self._file is None:
+            return (([number], [line]) for number, line in lines)
         return (
-            (numbers, list(lines))
-            for numbers, lines in (zip(*chunk, strict=True) for chunk in chunks(self.epoch(index)))
+            (numbers, list(texts))
+            for numbers, texts in (zip(*chunk, strict=True) for chunk in chunks(lines))
         )
 
-    def _sequential_chunks(self, index: int) -> Iterator[tuple[Sequence[int], list[bytes]]]:
+    def _sequential_chunks(
+        self, index: int, before_read: Callable[[], None] | None
+    ) -> Iterator[tuple[Sequence[int], list[bytes]]]:
         with contextlib.ExitStack() as stack:
             if self._first is not None:
                 stream, self._first = self._first.stream, None
             else:
                 stream = stack.enter_context(open_source(self.spec, self.s3_client)).stream
+            if self.live:
+                if before_read is not None:
+                    stream = io.BufferedReader(_Hooked(stream, before_read), CHUNK)
+                cut = arriving(stream)
+            else:
+                cut = chunks(stream)
             total, last = 0, b""
-            for chunk in chunks(stream):
+            for chunk in cut:
                 yield range(total + 1, total + 1 + len(chunk)), chunk
                 total, last = total + len(chunk), chunk[-1]
             self.total, self.last = total, last

@@ -26,7 +26,7 @@ from augman.recordio.codec import RecordTooLarge
 from augman.refs.objects import Resolver
 from augman.streaming import columns
 from augman.streaming.encoding import ENCODINGS, Encoder, is_ref
-from augman.streaming.epochs import EpochLines, Lines
+from augman.streaming.epochs import EpochLines
 from augman.streaming.framing import Framer
 from augman.streaming.reflines import Prefetch, RecordPlan, RefLoop, make_fetcher, too_large
 from augman.streaming.verdicts import BadLine, EpochChecks, Verdicts
@@ -141,10 +141,8 @@ def _run_epoch(
     """One epoch; on a stop, the records of the lines before it still go out."""
     checks = verdicts.for_epoch(epoch)
     try:
-        if fetcher is None and not lines.live:
-            _inline_bulk(lines.chunks(epoch), checks, plan, framer)
-        elif fetcher is None:
-            _inline(lines.epoch(epoch, framer.flush), checks, plan, framer)
+        if fetcher is None:
+            _inline(lines.chunks(epoch, framer.flush), checks, plan, framer)
         else:
             fetcher.run(lines.epoch(epoch), checks, plan, framer)
     except AugmanError:
@@ -153,14 +151,14 @@ def _run_epoch(
     framer.flush()
 
 
-def _inline_bulk(
+def _inline(
     chunks: Iterable[tuple[Sequence[int], list[bytes]]], checks: EpochChecks, plan: RecordPlan,
     framer: Framer,
 ) -> None:  # fmt: skip
-    """:func:`_inline` for input that is all there (a file): runs of good lines framed at once.
+    """The stream when no attribute is a ``-ref``: runs of good lines framed a chunk at a time.
 
-    Not for live input (a pipe): a chunk waits for its last line, while records
-    must leave as soon as their line has arrived.
+    From a pipe, a chunk holds the lines that have arrived, and the framer is flushed
+    before each read that may wait: records leave as soon as their line is in.
     """
     encoders = [(attr, encode) for attr, encode in plan if encode is not None]
     for numbers, texts in chunks:
@@ -188,21 +186,6 @@ def _frame_run(
             )
         attr = encoders[exc.column][0]
         raise too_large(source, scan.numbers[start + exc.row], attr, str(exc)) from None
-
-
-def _inline(lines: Lines, checks: EpochChecks, plan: RecordPlan, framer: Framer) -> None:
-    """The loop for live input when no attribute is a ``-ref``: each line out as it arrives."""
-    check, recordio = checks.check, framer.recordio
-    encoders = [(attr, encode) for attr, encode in plan if encode is not None]
-    for line_no, line in lines:
-        top = check(line_no, line)
-        if top is None:
-            checks.reject(line_no)
-            continue
-        try:
-            framer.add_lines(columns.frame([top], encoders, recordio), 1, len(encoders))
-        except RecordTooLarge as exc:
-            raise too_large(checks.source, line_no, encoders[exc.column][0], str(exc)) from None
 
 
 __all__ = ["BadLine", "StreamResult", "run"]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from augman.checking.scan import Scanner
-from augman.inputs.lines import chunks, range_lines
+from augman.inputs.lines import range_lines
 
 POOL = [
     b'{"source-ref":"s3://my-bucket/a/1.jpg","class":1}\n',
@@ -157,10 +157,6 @@ def test_many_buckets_dotted_or_not_are_checked_in_bulk() -> None:
     assert [scan.findings[i][0].code for scan in scans for i in scan.findings] == ["AM303"]
     assert scanner.exact_lines < 1024  # the values of that one chunk that look like it, at most
     assert scanner.bulk_lines + scanner.exact_lines == 3000
-
-
-def test_chunks_cut_items_into_lists() -> None:
-    assert list(chunks(range(5), 2)) == [[0, 1], [2, 3], [4]]
 
 
 def test_range_lines_splits_only_on_newlines() -> None:
