@@ -7,16 +7,14 @@ only lose the whitespace between tokens, so ``"caf\\u00e9"`` stays escaped and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import msgspec
 import orjson
 
-Top = Mapping[str, msgspec.Raw]
+from augman.jsontext import compact
 
-# A JSON string (kept as it is) or a run of whitespace between tokens (dropped).
-_TOKEN = re.compile(rb'("(?:[^"\\]|\\.)*")|[ \t\r\n]+')
+Top = Mapping[str, msgspec.Raw]
 
 
 class Projection:
@@ -37,15 +35,3 @@ class Projection:
         """The projected line, newline included; every attribute must be present."""
         parts = [key + compact(bytes(top[attr])) for key, attr in self._fields]
         return b"{" + b",".join(parts) + b"}\n"
-
-
-def compact(value: bytes) -> bytes:
-    """A JSON value from one line (so no LF), without whitespace between its tokens."""
-    # A value inside one line holds no LF; three memchr scans are the common, fast case.
-    if b" " not in value and b"\t" not in value and b"\r" not in value:
-        return value
-    return _TOKEN.sub(_keep_strings, value)
-
-
-def _keep_strings(match: re.Match[bytes]) -> bytes:
-    return match[1] or b""

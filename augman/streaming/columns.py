@@ -14,8 +14,9 @@ from itertools import chain
 from operator import itemgetter
 
 from augman.checking.lines import Top
+from augman.jsontext import compact
 from augman.recordio.codec import encode_rows
-from augman.streaming.encoding import Encoder, as_json, as_text, compact
+from augman.streaming.encoding import Encoder, as_json, as_text
 
 _FIRST = itemgetter(0)
 _UNQUOTE = itemgetter(slice(1, -1))

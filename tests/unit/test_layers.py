@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "augman"
 
 RANKS = {
     "errors": 0, "version": 0,
-    "options": 1,
+    "options": 1, "jsontext": 1,
     "inputs": 2,
     "checking": 3,
     "recordio": 4, "outputs": 4, "refs": 4,
