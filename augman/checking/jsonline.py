@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
+from augman import jsontext
 
 BOM = b"\xef\xbb\xbf"
 
@@ -42,9 +42,11 @@ def diagnose(body: bytes, final_without_newline: bool) -> LineProblem | Any:
     if utf8:
         return utf8
     try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
+        return jsontext.loads(body)
+    except json.JSONDecodeError as exc:  # orjson's is a subclass
         return _classify(body, exc, final_without_newline)
+    except ValueError as exc:  # NaN or Infinity, met by the standard library's parser
+        return LineProblem("AM107", str(exc), None)
     except RecursionError:
         return too_deep()
 
@@ -61,7 +63,7 @@ def utf8_problem(body: bytes) -> LineProblem | None:
     return None
 
 
-def _classify(body: bytes, exc: orjson.JSONDecodeError, truncated: bool) -> LineProblem:
+def _classify(body: bytes, exc: json.JSONDecodeError, truncated: bool) -> LineProblem:
     reason = exc.msg
     column = exc.colno
     text = body.decode("utf-8", "replace")

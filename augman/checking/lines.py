@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 import msgspec
-import orjson
 
+from augman import jsontext
 from augman.checking import didyoumean, jsonline
 from augman.checking.findings import Finding, Severity
 from augman.checking.rules import RULES
@@ -182,12 +182,13 @@ class LineChecker:
     def _bad_surrogate(self, line_no: int, line: bytes) -> bool:
         if b"\\ud" not in line and b"\\uD" not in line:
             return False
-        try:
-            orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            self._emit(line_no, exc.colno, "AM106", f"unpaired UTF-16 surrogate escape ({exc.msg})")
-            return True
-        return False
+        at = jsontext.lone_surrogate(line)
+        if at is None:
+            return False
+        escape = line[at : at + 6].decode("ascii", "replace")
+        column = len(line[:at].decode("utf-8", "replace")) + 1
+        self._emit(line_no, column, "AM106", f"unpaired UTF-16 surrogate escape {escape}")
+        return True
 
     def _check_duplicates(self, line_no: int, line: bytes, top: Top) -> None:
         if b"\\" not in line and all(line.count(self._quote(key)) == 1 for key in top):
@@ -269,11 +270,11 @@ class LineChecker:
         ):
             return
         if data[:1] != b'"':
-            kind = _json_type(type(orjson.loads(data)).__name__)
+            kind = _json_type(type(jsontext.loads(data)).__name__)
             message = f"{attr} is a JSON {kind}, not an S3 URI string"
             self._emit(line_no, self._column_of(line, attr), "AM301", message, attr)
             return
-        text = orjson.loads(data) if b"\\" in data else data[1:-1].decode("utf-8", "replace")
+        text = jsontext.loads(data) if b"\\" in data else data[1:-1].decode("utf-8", "replace")
         try:
             uri = S3Uri.parse(text)
         except S3UriError as exc:
@@ -303,8 +304,8 @@ class LineChecker:
 
     def _last_was_truncated(self) -> bool:
         try:
-            orjson.loads(self.last_line)
-        except orjson.JSONDecodeError:
+            jsontext.loads(self.last_line)
+        except ValueError:  # orjson's and the standard library's JSONDecodeError
             return True
         return False
 

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 
 import msgspec
-import orjson
 
+from augman import jsontext
 from augman.errors import UsageError
 
 _STEM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -45,13 +45,13 @@ def value_key(raw: msgspec.Raw | bytes) -> bytes:
     """The hash input for a JSON value: one byte string per equal value.
 
     A plain string's bytes are already canonical; other values (escapes, numbers,
-    objects with spaces or another key order) are normalised through orjson so
+    objects with spaces or another key order) are normalised (:func:`augman.jsontext.canonical`) so
     that equal values written differently still land together.
     """
     data = bytes(raw)
     if data[:1] == b'"' and b"\\" not in data:
         return data
-    return orjson.dumps(orjson.loads(data), option=orjson.OPT_SORT_KEYS)
+    return jsontext.canonical(data)
 
 
 class Fraction:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jmespath.exceptions
-import orjson
 
+from augman import jsontext
 from augman.checking.lines import Top
 from augman.errors import UsageError
 from augman.selecting.expressions import Expression, is_false
@@ -57,12 +57,12 @@ class Where:
     def _document(self, line: bytes, top: Top) -> Any:
         fields = self.expression.fields
         if fields is None:
-            return orjson.loads(line)
+            return jsontext.loads(line)
         document = {}
         for key in fields:
             raw = top.get(key)
             if raw is not None:
-                document[key] = orjson.loads(bytes(raw))
+                document[key] = jsontext.loads(bytes(raw))
         return document
 
 

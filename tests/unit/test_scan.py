@@ -73,6 +73,12 @@ POOL = [
     b'{"source-ref":"s3://my-bucket/a.jpg","class":{}}\n',
     b'\xef\xbb\xbf{"source-ref":"s3://my-bucket/a.jpg","class":1}\n',
     b'{"source-ref":"s3://my-bucket/a.jpg","class":NaN}\n',
+    # numbers beyond float range are valid JSON; surrogate pairs are fine, lone halves not
+    b'{"source-ref":"s3://my-bucket/a.jpg","class":1e400}\n',
+    b'{"source-ref":-1e400,"class":1}\n',
+    b'{"source-ref":"s3://my-bucket/a.jpg","class":"\\ud83d\\ude00"}\n',
+    b'{"source-ref":"s3://my-bucket/a.jpg","class":1e400,"x":"\\ude00"}\n',
+    b'{"source-ref":"s3://my-bucket/a.jpg","class":1e400,"x":"\\\\ud83d"}\n',
 ]
 
 
