@@ -8,6 +8,7 @@ wrong and where. Nothing here is on the hot path.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,3 +113,34 @@ def duplicate_keys(body: bytes) -> list[tuple[str, bool]]:
         for key, values in seen.items()
         if len(values) > 1
     ]
+
+
+# The tokens that matter for finding a top-level key: a string, or a bracket.
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+_COLON = re.compile(rb"[ \t\r\n]*:")
+
+
+def key_offsets(body: bytes, key: str) -> list[int]:
+    """Byte offsets of each ``"key"`` that is a key of the line's top-level object.
+
+    A string holding the same text, or the same key in a nested object, is not one.
+    Keys written with escapes count when they decode to ``key``.
+    """
+    depth, found = 0, []
+    for token in _TOKENS.finditer(body):
+        text = token[0]
+        if text[0] != 0x22:  # a bracket
+            depth += 1 if text in (b"{", b"[") else -1
+        elif depth == 1 and _COLON.match(body, token.end()) and _decoded(text) == key:
+            found.append(token.start())
+    return found
+
+
+def _decoded(quoted: bytes) -> str | None:
+    if b"\\" not in quoted:
+        return quoted[1:-1].decode("utf-8", "replace")
+    try:
+        text: str = json.loads(quoted)
+    except ValueError:
+        return None
+    return text

@@ -124,13 +124,11 @@ class LineChecker:
             self._check_ref(line_no, line, attr, top[attr])
 
     def _column_of(self, line: bytes, key: str, occurrence: int = 1) -> int | None:
-        """The 1-based character column of ``"key"`` in the line (None when written escaped)."""
-        quoted, at = self._quote(key), -1
-        for _ in range(occurrence):
-            at = line.find(quoted, at + 1)
-            if at < 0:
-                return None
-        return len(line[:at].decode("utf-8", "replace")) + 1
+        """The 1-based character column of the ``occurrence``-th top-level key ``key``."""
+        offsets = jsonline.key_offsets(jsonline.body_of(line), key)
+        if len(offsets) < occurrence:
+            return None
+        return len(line[: offsets[occurrence - 1]].decode("utf-8", "replace")) + 1
 
     def _emit(
         self,

@@ -109,7 +109,7 @@ _TABLE = (
     Rule("AM305", "folder-key", E, "The S3 key ends in '/': it names a folder, not an object.",
          "Point the -ref at one object, not a prefix.",
          '{"source-ref": "s3://my-bucket/images/"}', '{"source-ref": "s3://my-bucket/images/1.jpg"}'),
-    Rule("AM306", "uri-too-long", E, "The S3 URI is longer than 1024 characters.",
+    Rule("AM306", "uri-too-long", E, "The S3 URI is longer than 1024 characters, or its key longer than 1024 bytes.",
          "S3 keys are at most 1024 bytes; shorten the key.",
          '{"source-ref": "s3://my-bucket/aaaa...(1100 characters)"}', '{"source-ref": "s3://my-bucket/k.jpg"}'),
 )  # fmt: skip

@@ -11,7 +11,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-MAX_URI_LENGTH = 1024
+MAX_URI_LENGTH = 1024  # characters, as CreateTrainingJob's S3Uri
+MAX_KEY_BYTES = 1024  # S3's own limit on an object key, in UTF-8 bytes
 
 _BUCKET_CHARS = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -46,6 +47,12 @@ class S3Uri:
         if len(text) > MAX_URI_LENGTH:
             raise S3UriError(
                 "AM306", f"URI is {len(text)} characters long (at most {MAX_URI_LENGTH})"
+            )
+        key_bytes = len(key.encode("utf-8", "surrogatepass"))
+        if key_bytes > MAX_KEY_BYTES:
+            raise S3UriError(
+                "AM306",
+                f"the key is {key_bytes:,} bytes long in UTF-8 (S3 allows {MAX_KEY_BYTES:,})",
             )
         return cls(bucket, key)
 

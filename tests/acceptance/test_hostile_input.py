@@ -76,3 +76,23 @@ def test_a_lone_surrogate_is_am106_at_its_column(tmp_path: Path) -> None:
     result = run("validate", str(path), "--format", "json")
     (finding,) = json.loads(result.stdout)["findings"]
     assert (finding["code"], finding["column"]) == ("AM106", 18)
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "column"),
+    [
+        ('{"label":"source-ref","source-ref":"S3://b/k"}', "AM302", 23),
+        ('{"m":{"source-ref":"x"},"source-ref":"S3://b/k"}', "AM302", 25),
+        ('{"source-ref":"s3://my-bucket/' + "\u00e9" * 600 + '"}', "AM306", 2),
+        ('{"source-ref":"s3://my-bucket/a.jpg","class":1,"class":2}', "AM112", 48),
+    ],
+    ids=["look-alike-value", "nested-key", "key-over-1024-bytes", "repeated-key"],
+)
+def test_findings_point_at_the_top_level_key(
+    tmp_path: Path, line: str, code: str, column: int
+) -> None:
+    path = tmp_path / "m.manifest"
+    path.write_text(line + "\n", encoding="utf-8")
+    result = run("validate", str(path), "--format", "json")
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["column"]) == (code, column)

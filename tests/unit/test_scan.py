@@ -73,6 +73,9 @@ POOL = [
     b'{"source-ref":"s3://my-bucket/a.jpg","class":{}}\n',
     b'\xef\xbb\xbf{"source-ref":"s3://my-bucket/a.jpg","class":1}\n',
     b'{"source-ref":"s3://my-bucket/a.jpg","class":NaN}\n',
+    # a key of 600 characters but 1,200 bytes; a look-alike of the key in a value and nested
+    b'{"source-ref":"s3://my-bucket/' + "\u00e9".encode() * 600 + b'","class":1}\n',
+    b'{"note":"source-ref","m":{"source-ref":1},"source-ref":"S3://b/k","class":1}\n',
     # numbers beyond float range are valid JSON; surrogate pairs are fine, lone halves not
     b'{"source-ref":"s3://my-bucket/a.jpg","class":1e400}\n',
     b'{"source-ref":-1e400,"class":1}\n',
