@@ -30,6 +30,17 @@ MAX_SHAPES = 10_000  # distinct key sets remembered; beyond this, coverage is no
 LINES_PER_SHAPE = 10  # line numbers remembered per key set, for AM203 messages
 MAX_GOOD_BUCKETS = 32  # valid bucket names remembered for the bulk -ref check
 EMPTY_VALUES = {b"null", b'""', b"[]", b"{}"}
+SPACED_OPENINGS = (b"[ ", b"{ ", b"[\t", b"{\t")  # how an empty array or object with spaces begins
+_WHITESPACE = b" \t\r\n"
+
+
+def is_empty_value(raw: bytes) -> bool:
+    """null, "", or an array or object with nothing in it (whitespace allowed: ``[ ]``)."""
+    if len(raw) <= 4 and raw in EMPTY_VALUES:
+        return True
+    return raw[:1] in (b"[", b"{") and raw[-1:] in (b"]", b"}") and not raw[1:-1].strip(_WHITESPACE)
+
+
 decode_top = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode  # values stay raw JSON
 DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 
@@ -117,7 +128,7 @@ class LineChecker:
             self._emit(line_no, None, "AM202", shape.order)
         for attr in shape.selected:
             raw = top[attr]
-            if len(raw) <= 4 and bytes(raw) in EMPTY_VALUES:
+            if is_empty_value(bytes(raw)):
                 column = self._column_of(line, attr)
                 self._emit(line_no, column, "AM204", f"{attr} is {bytes(raw).decode()}", attr)
         for attr in shape.refs:

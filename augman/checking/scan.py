@@ -36,10 +36,12 @@ from augman.checking.lines import (
     DECODE_ERRORS,
     EMPTY_VALUES,
     MAX_SHAPES,
+    SPACED_OPENINGS,
     LineChecker,
     Top,
     compact_length,
     decode_top,
+    is_empty_value,
 )  # fmt: skip
 from augman.inputs.lines import chunks
 from augman.inputs.s3uri import MAX_URI_LENGTH, bucket_problem
@@ -206,9 +208,10 @@ class Scanner:
         yield from self._repeated_keys(lines, objects, keysets, counts, blob, bad)
         good = [shape for keys, shape in shapes.items() if keys not in bad]
         columns: dict[str, list[Any]] = {}
+        spaced = _has_spaced_opening(blob)
         for attr in {attr for shape in good for attr in shape.selected}:
             columns[attr] = _column(objects, attr, _ABSENT)
-            yield from _empty_values(columns[attr])
+            yield from _empty_values(columns[attr], spaced)
         for attr in {attr for shape in good for attr in shape.refs}:
             yield from self._present_refs(columns.get(attr) or _column(objects, attr, _ABSENT))
 
@@ -367,8 +370,15 @@ def _column(objects: list[Top], attr: str, default: bytes) -> list[Any]:
 _GET: Any = dict.get
 
 
-def _empty_values(values: list[Any]) -> Iterator[int]:
-    """Lines whose value is null, "", [] or {} (AM204): only values of 4 bytes or less can be."""
+def _empty_values(values: list[Any], spaced: bool) -> Iterator[int]:
+    """Lines whose value is empty (AM204, :func:`is_empty_value`).
+
+    Only values of 4 bytes or less can be null, "", [] or {}; ``[ ]`` and ``{ }`` only
+    where ``spaced``: the chunk holds a bracket followed by a space or tab at all.
+    """
+    if spaced and _has_spaced_opening(_ALL.join(values)):
+        yield from compress(count(), map(is_empty_value, map(bytes, values)))
+        return
     lengths = list(map(len, values))
     if min(lengths) > 4:
         return
@@ -376,6 +386,10 @@ def _empty_values(values: list[Any]) -> Iterator[int]:
     if EMPTY_VALUES.isdisjoint(map(bytes, compress(values, is_short))):
         return
     yield from (i for i in compress(count(), is_short) if bytes(values[i]) in EMPTY_VALUES)
+
+
+def _has_spaced_opening(data: bytes) -> bool:
+    return any(opening in data for opening in SPACED_OPENINGS)
 
 
 class _RefColumn:

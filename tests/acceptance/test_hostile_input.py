@@ -96,3 +96,11 @@ def test_findings_point_at_the_top_level_key(
     result = run("validate", str(path), "--format", "json")
     (finding,) = json.loads(result.stdout)["findings"]
     assert (finding["code"], finding["column"]) == (code, column)
+
+
+@pytest.mark.parametrize("value", ["[ ]", "{ \t }", "{}", "null"])
+def test_empty_values_with_spaces_are_am204(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "m.manifest"
+    path.write_text('{"source-ref":"s3://my-bucket/a.jpg","class":' + value + "}\n")
+    result = run("validate", str(path), "--attrs", "source-ref,class", "--format", "json")
+    assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["AM204"]

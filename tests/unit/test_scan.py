@@ -70,6 +70,8 @@ POOL = [
     b'{"source-ref":"s3://my-bucket/a.jpg","class":1,"mask-ref":null}\n',
     b'{"source-ref":"s3://my-bucket/a.jpg","class":[]}\n',
     b'{"source-ref":"s3://my-bucket/a.jpg","class":[ ]}\n',
+    b'{"source-ref":"s3://my-bucket/a.jpg","class":{ \t }}\n',
+    b'{"source-ref":"s3://my-bucket/a.jpg","class":[ 1 ]}\n',
     b'{"source-ref":"s3://my-bucket/a.jpg","class":{}}\n',
     b'\xef\xbb\xbf{"source-ref":"s3://my-bucket/a.jpg","class":1}\n',
     b'{"source-ref":"s3://my-bucket/a.jpg","class":NaN}\n',
