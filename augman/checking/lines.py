@@ -10,6 +10,7 @@ diagnosed exactly by :mod:`augman.checking.jsonline`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,15 +31,15 @@ MAX_SHAPES = 10_000  # distinct key sets remembered; beyond this, coverage is no
 LINES_PER_SHAPE = 10  # line numbers remembered per key set, for AM203 messages
 MAX_GOOD_BUCKETS = 32  # valid bucket names remembered for the bulk -ref check
 EMPTY_VALUES = {b"null", b'""', b"[]", b"{}"}
-SPACED_OPENINGS = (b"[ ", b"{ ", b"[\t", b"{\t")  # how an empty array or object with spaces begins
-_WHITESPACE = b" \t\r\n"
+MAX_EMPTY_BYTES = 64  # an empty array or object is written in at most this many bytes
+SPACED_EMPTY = re.compile(rb"\[[ \t\r\n]+\]|\{[ \t\r\n]+\}")
 
 
 def is_empty_value(raw: bytes) -> bool:
-    """null, "", or an array or object with nothing in it (whitespace allowed: ``[ ]``)."""
-    if len(raw) <= 4 and raw in EMPTY_VALUES:
-        return True
-    return raw[:1] in (b"[", b"{") and raw[-1:] in (b"]", b"}") and not raw[1:-1].strip(_WHITESPACE)
+    """null, "", or an array or object with only whitespace in it: ``[ ]`` (up to 64 bytes)."""
+    if len(raw) > MAX_EMPTY_BYTES:
+        return False
+    return raw in EMPTY_VALUES or SPACED_EMPTY.fullmatch(raw) is not None
 
 
 decode_top = msgspec.json.Decoder(dict[str, msgspec.Raw]).decode  # values stay raw JSON

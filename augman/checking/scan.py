@@ -35,8 +35,9 @@ from augman.checking.findings import Finding, Severity
 from augman.checking.lines import (
     DECODE_ERRORS,
     EMPTY_VALUES,
+    MAX_EMPTY_BYTES,
     MAX_SHAPES,
-    SPACED_OPENINGS,
+    SPACED_EMPTY,
     LineChecker,
     Top,
     compact_length,
@@ -208,10 +209,9 @@ class Scanner:
         yield from self._repeated_keys(lines, objects, keysets, counts, blob, bad)
         good = [shape for keys, shape in shapes.items() if keys not in bad]
         columns: dict[str, list[Any]] = {}
-        spaced = _has_spaced_opening(blob)
         for attr in {attr for shape in good for attr in shape.selected}:
             columns[attr] = _column(objects, attr, _ABSENT)
-            yield from _empty_values(columns[attr], spaced)
+            yield from _empty_values(columns[attr])
         for attr in {attr for shape in good for attr in shape.refs}:
             yield from self._present_refs(columns.get(attr) or _column(objects, attr, _ABSENT))
 
@@ -370,26 +370,16 @@ def _column(objects: list[Top], attr: str, default: bytes) -> list[Any]:
 _GET: Any = dict.get
 
 
-def _empty_values(values: list[Any], spaced: bool) -> Iterator[int]:
-    """Lines whose value is empty (AM204, :func:`is_empty_value`).
-
-    Only values of 4 bytes or less can be null, "", [] or {}; ``[ ]`` and ``{ }`` only
-    where ``spaced``: the chunk holds a bracket followed by a space or tab at all.
-    """
-    if spaced and _has_spaced_opening(_ALL.join(values)):
-        yield from compress(count(), map(is_empty_value, map(bytes, values)))
-        return
+def _empty_values(values: list[Any]) -> Iterator[int]:
+    """Lines whose value is empty (AM204, :func:`is_empty_value`): short values only."""
     lengths = list(map(len, values))
-    if min(lengths) > 4:
+    if min(lengths) > MAX_EMPTY_BYTES:
         return
-    is_short = list(map(le, lengths, repeat(4)))
-    if EMPTY_VALUES.isdisjoint(map(bytes, compress(values, is_short))):
+    is_short = list(map(le, lengths, repeat(MAX_EMPTY_BYTES)))
+    shorts = list(map(bytes, compress(values, is_short)))
+    if EMPTY_VALUES.isdisjoint(shorts) and not any(map(SPACED_EMPTY.fullmatch, shorts)):
         return
-    yield from (i for i in compress(count(), is_short) if bytes(values[i]) in EMPTY_VALUES)
-
-
-def _has_spaced_opening(data: bytes) -> bool:
-    return any(opening in data for opening in SPACED_OPENINGS)
+    yield from (i for i in compress(count(), is_short) if is_empty_value(bytes(values[i])))
 
 
 class _RefColumn:
