@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -46,7 +47,7 @@ def stream(
     attrs: Attrs = None,
     wrap: Wrap = typer.Option(Wrap.recordio, "--wrap", help="RecordWrapperType: one RecordIO record per attribute, or none (payloads back to back)."),
     value_encoding: ValueEncoding = typer.Option(ValueEncoding.text, "--value-encoding", help="How values that are not -ref become bytes: text (strings without quotes, the rest as compact JSON) or json (all compact JSON)."),
-    output: str | None = typer.Option(None, "--output", "-o", help="Write to FILE (renamed into place on success) instead of stdout; - is stdout."),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write to FILE (renamed into place on success) instead of stdout; - is stdout, even a terminal (without -o, stream refuses to write to a terminal)."),
     fifo: Path | None = typer.Option(None, "--fifo", help="Write to this FIFO (made if absent, removed at exit if augman made it)."),
     sm_root: Path | None = typer.Option(None, "--sm-root", help="Lay out DIR like /opt/ml: input/config/inputdataconfig.json and one FIFO per epoch, input/data/<channel>_<epoch>."),
     channel: str | None = typer.Option(None, "--channel", help="The channel name, with --sm-root (e.g. train)."),
@@ -135,6 +136,12 @@ def _open_sink(
         return sinks.to_fifo(fifo)
     if to_file:
         return sinks.to_file(Path(str(output)))
+    if output is None and sys.stdout.isatty():
+        raise UsageError(
+            "stream writes binary records, and stdout is a terminal",
+            "write them to a file with -o FILE, look at them with `| augman dump`, "
+            "or use -o - to write them to the terminal anyway",
+        )
     return sinks.to_stdout()
 
 
