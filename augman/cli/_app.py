@@ -10,8 +10,9 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -65,6 +66,35 @@ def fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> None:
     if hint:
         console.print(f"  hint: {hint}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    """True when ``stream`` is a terminal (False for a closed or missing one)."""
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def say(text: str) -> None:
+    """One line for people on stderr."""
+    stderr_console().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def waiting_for_reader() -> Callable[[Path], None] | None:
+    """The FIFO sinks' ``on_wait``: say what augman waits for, when stderr is a terminal."""
+    if not _is_terminal(sys.stderr):
+        return None
+    return lambda path: say(f"augman: waiting for a reader on {path} (Ctrl-C to stop)")
+
+
+def tell_if_reading_the_terminal(sources: Iterable[str], what: str = "the manifest") -> None:
+    """Before ``-`` waits for someone to type (stdin is a terminal), say so on stderr.
+
+    Only when stderr is a terminal too: a person is there to read it.
+    """
+    if "-" in sources and _is_terminal(sys.stdin) and _is_terminal(sys.stderr):
+        say(f"augman: reading {what} from the terminal; end with Ctrl-D")
 
 
 def silence_stdout() -> None:

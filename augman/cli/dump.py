@@ -11,7 +11,16 @@ import orjson
 import typer
 
 from augman import api
-from augman.cli._app import Attrs, EndpointUrl, Profile, Region, app, error_boundary, parse_attrs
+from augman.cli._app import (
+    Attrs,
+    EndpointUrl,
+    Profile,
+    Region,
+    app,
+    error_boundary,
+    parse_attrs,
+    tell_if_reading_the_terminal,
+)
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import DumpFormat, Join, Wrap
@@ -60,6 +69,7 @@ def dump(
             )
         given = parse_attrs(attrs)
         names = api.check_attribute_names(given) if given is not None else None
+        tell_if_reading_the_terminal([stream], "a RecordIO stream")
         rows = api.dump(
             stream, attrs=names, join=join, raw_dir=raw,
             s3_client=s3.client_factory(endpoint_url, region, profile),

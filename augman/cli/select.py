@@ -23,6 +23,7 @@ from augman.cli._app import (
     parse_attrs,
     progress_for,
     stderr_console,
+    tell_if_reading_the_terminal,
 )  # fmt: skip
 from augman.errors import UsageError
 from augman.inputs import s3
@@ -101,6 +102,7 @@ def select(
             shuffle=shuffle, shard=shard, split=split, split_key=split_key,
         )  # fmt: skip
         _check_outputs(plan, output, out_dir, split_suffix)
+        tell_if_reading_the_terminal([manifest])
         with _opened(plan, output, out_dir, split_suffix) as out:
             result = api.select(
                 manifest, out, attrs=keys, where=where, head=head, sample=sample,

@@ -17,6 +17,7 @@ from augman.cli._app import (
     parse_attrs,
     progress_for,
     stdout_console,
+    tell_if_reading_the_terminal,
 )  # fmt: skip
 from augman.inputs import s3
 from augman.options import StatsFormat
@@ -45,6 +46,7 @@ def stats(
     Example: augman stats train.manifest --attrs source-ref,class --format json
     """
     with error_boundary():
+        tell_if_reading_the_terminal([manifest])
         result = api.stats(
             manifest,
             attrs=parse_attrs(attrs),

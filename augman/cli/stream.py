@@ -27,6 +27,8 @@ from augman.cli._app import (
     fail,
     parse_attrs,
     stderr_console,
+    tell_if_reading_the_terminal,
+    waiting_for_reader,
 )  # fmt: skip
 from augman.errors import UsageError
 from augman.inputs import s3
@@ -90,6 +92,7 @@ def stream(
         shard_value = Shard.parse(shard) if shard is not None else None
         mirrors = [refs_mirror(text) for text in mirror]
         sink = _open_sink(output, fifo, sm_root, channel, content_type, epochs, shard_value, wrap)
+        tell_if_reading_the_terminal([manifest])
         try:
             with sink as target:
                 result = api.stream(
@@ -130,10 +133,10 @@ def _open_sink(
             raise UsageError("--sm-root needs --channel", "e.g. --sm-root ./opt_ml --channel train")
         return smroot.to_sagemaker(
             sm_root, channel, epochs=epochs, content_type=content_type, sharded=shard is not None,
-            wrapper="RecordIO" if wrap is Wrap.recordio else "None",
+            wrapper="RecordIO" if wrap is Wrap.recordio else "None", on_wait=waiting_for_reader(),
         )  # fmt: skip
     if fifo is not None:
-        return sinks.to_fifo(fifo)
+        return sinks.to_fifo(fifo, on_wait=waiting_for_reader())
     if to_file:
         return sinks.to_file(Path(str(output)))
     if output is None and sys.stdout.isatty():

@@ -24,6 +24,7 @@ from augman.cli._app import (
     parse_attrs,
     progress_for,
     stdout_console,
+    tell_if_reading_the_terminal,
 )  # fmt: skip
 from augman.inputs import s3
 from augman.options import FailOn, ReportFormat
@@ -64,6 +65,7 @@ def validate(
     Example: augman validate train.manifest --attrs source-ref,class --format github
     """
     with error_boundary():
+        tell_if_reading_the_terminal(manifests)
         report = api.validate(
             manifests,
             attrs=parse_attrs(attrs),
