@@ -18,11 +18,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from augman.cli._commands import AugmanGroup
 from augman.errors import AugmanError, UsageError
 from augman.inputs.sources import Source
 
 app = typer.Typer(
     name="augman",
+    cls=AugmanGroup,
     help="Validate, reshape, inspect and stream SageMaker augmented manifest files.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # credentials can be in scope

@@ -21,6 +21,7 @@ from augman.cli._app import (
     parse_attrs,
     tell_if_reading_the_terminal,
 )
+from augman.cli._commands import AugmanCommand
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import DumpFormat, Join, Wrap
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from augman.recordio.dumping import DumpRow
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def dump(
     stream: str = typer.Argument(
         "-", metavar="STREAM|-", help="A RecordIO file, a FIFO, - for stdin, or s3://bucket/key."

@@ -25,6 +25,7 @@ from augman.cli._app import (
     stderr_console,
     tell_if_reading_the_terminal,
 )  # fmt: skip
+from augman.cli._commands import AugmanCommand
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import OnError
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 SHOWN_FINDINGS = 100
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def select(
     manifest: Manifest,
     output: str | None = typer.Option(

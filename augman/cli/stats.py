@@ -19,11 +19,12 @@ from augman.cli._app import (
     stdout_console,
     tell_if_reading_the_terminal,
 )  # fmt: skip
+from augman.cli._commands import AugmanCommand
 from augman.inputs import s3
 from augman.options import StatsFormat
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def stats(
     manifest: Manifest,
     attrs: Attrs = None,

@@ -30,6 +30,7 @@ from augman.cli._app import (
     tell_if_reading_the_terminal,
     waiting_for_reader,
 )  # fmt: skip
+from augman.cli._commands import AugmanCommand
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.inputs.ordering import Shard
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 EXIT_TERMINATED = 143
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def stream(
     manifest: Manifest,
     attrs: Attrs = None,

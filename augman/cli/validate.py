@@ -26,12 +26,13 @@ from augman.cli._app import (
     stdout_console,
     tell_if_reading_the_terminal,
 )  # fmt: skip
+from augman.cli._commands import AugmanCommand
 from augman.inputs import s3
 from augman.options import FailOn, ReportFormat
 from augman.reporting.validation import REPORTERS
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def validate(
     manifests: list[str] = typer.Argument(
         ...,
@@ -87,7 +88,7 @@ def validate(
     raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def rules(
     code: str | None = typer.Argument(None, help="A rule code (AM301) or name (ref-not-s3-uri)."),
 ) -> None:
