@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from augman.cli._commands import AugmanGroup
+from augman.cli._console import print_error as print_error  # re-exported for the commands
+from augman.cli._console import stderr_console as stderr_console
+from augman.cli._console import stdout_console as stdout_console
 from augman.errors import AugmanError, UsageError
 from augman.inputs.sources import Source
 
@@ -33,17 +35,9 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+
 PROGRESS_AFTER = 1.0  # seconds before a progress bar shows
-
-
-def stdout_console() -> Console:
-    """The console for the product of a command (reports, tables)."""
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
-
-
-def stderr_console() -> Console:
-    """The console for people: errors, warnings, progress."""
-    return Console(file=sys.stderr, highlight=False, stderr=True)
 
 
 @contextlib.contextmanager
@@ -63,10 +57,7 @@ def error_boundary() -> Iterator[None]:
 
 def fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> None:
     """Print ``augman: error: message`` (and the hint) on stderr and exit with ``code``."""
-    console = stderr_console()
-    console.print(f"augman: error: {message}", markup=False, highlight=False, soft_wrap=True)
-    if hint:
-        console.print(f"  hint: {hint}", markup=False, highlight=False, soft_wrap=True)
+    print_error(message, hint)
     raise typer.Exit(code)
 
 
