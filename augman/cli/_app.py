@@ -23,6 +23,7 @@ from augman.cli._console import stderr_console as stderr_console
 from augman.cli._console import stdout_console as stdout_console
 from augman.errors import AugmanError, UsageError
 from augman.inputs.sources import Source
+from augman.version import __version__
 
 app = typer.Typer(
     name="augman",
@@ -35,6 +36,22 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"augman {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _augman(
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_print_version,
+        help="Print augman's version (augman X.Y.Z) and exit.",
+    ),
+) -> None:  # fmt: skip
+    """Options of ``augman`` itself, before the command."""
 
 
 PROGRESS_AFTER = 1.0  # seconds before a progress bar shows
