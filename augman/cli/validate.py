@@ -88,9 +88,21 @@ def validate(
     raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
 
 
+def _rule_codes(incomplete: str) -> list[tuple[str, str]]:
+    """``augman rules <TAB>``: the rule codes, each with its name."""
+    return [
+        (code, rule.name) for code, rule in RULES.items() if code.startswith(incomplete.upper())
+    ]
+
+
 @app.command(cls=AugmanCommand)
 def rules(
-    code: str | None = typer.Argument(None, help="A rule code (AM301) or name (ref-not-s3-uri)."),
+    code: str | None = typer.Argument(
+        None,
+        metavar="CODE",
+        help="A rule code (AM301) or name (ref-not-s3-uri).",
+        autocompletion=_rule_codes,
+    ),
 ) -> None:
     """List every rule, or explain one with a bad and a good example.
 
