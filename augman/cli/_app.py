@@ -10,18 +10,24 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, TextIO
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from augman.cli._commands import AugmanGroup
+from augman.cli._console import print_error as print_error  # re-exported for the commands
+from augman.cli._console import stderr_console as stderr_console
+from augman.cli._console import stdout_console as stdout_console
 from augman.errors import AugmanError, UsageError
 from augman.inputs.sources import Source
+from augman.version import __version__
 
 app = typer.Typer(
     name="augman",
+    cls=AugmanGroup,
     help="Validate, reshape, inspect and stream SageMaker augmented manifest files.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # credentials can be in scope
@@ -30,17 +36,25 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"augman {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _augman(
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_print_version,
+        help="Print augman's version (augman X.Y.Z) and exit.",
+    ),
+) -> None:  # fmt: skip
+    """Options of ``augman`` itself, before the command."""
+
+
 PROGRESS_AFTER = 1.0  # seconds before a progress bar shows
-
-
-def stdout_console() -> Console:
-    """The console for the product of a command (reports, tables)."""
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
-
-
-def stderr_console() -> Console:
-    """The console for people: errors, warnings, progress."""
-    return Console(file=sys.stderr, highlight=False, stderr=True)
 
 
 @contextlib.contextmanager
@@ -60,11 +74,37 @@ def error_boundary() -> Iterator[None]:
 
 def fail(message: str, hint: str | None = None, code: int = EXIT_ERROR) -> None:
     """Print ``augman: error: message`` (and the hint) on stderr and exit with ``code``."""
-    console = stderr_console()
-    console.print(f"augman: error: {message}", markup=False, highlight=False, soft_wrap=True)
-    if hint:
-        console.print(f"  hint: {hint}", markup=False, highlight=False, soft_wrap=True)
+    print_error(message, hint)
     raise typer.Exit(code)
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    """True when ``stream`` is a terminal (False for a closed or missing one)."""
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def say(text: str) -> None:
+    """One line for people on stderr."""
+    stderr_console().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def waiting_for_reader() -> Callable[[Path], None] | None:
+    """The FIFO sinks' ``on_wait``: say what augman waits for, when stderr is a terminal."""
+    if not _is_terminal(sys.stderr):
+        return None
+    return lambda path: say(f"augman: waiting for a reader on {path} (Ctrl-C to stop)")
+
+
+def tell_if_reading_the_terminal(sources: Iterable[str], what: str = "the manifest") -> None:
+    """Before ``-`` waits for someone to type (stdin is a terminal), say so on stderr.
+
+    Only when stderr is a terminal too: a person is there to read it.
+    """
+    if "-" in sources and _is_terminal(sys.stdin) and _is_terminal(sys.stderr):
+        say(f"augman: reading {what} from the terminal; end with Ctrl-D")
 
 
 def silence_stdout() -> None:

@@ -11,7 +11,17 @@ import orjson
 import typer
 
 from augman import api
-from augman.cli._app import Attrs, EndpointUrl, Profile, Region, app, error_boundary, parse_attrs
+from augman.cli._app import (
+    Attrs,
+    EndpointUrl,
+    Profile,
+    Region,
+    app,
+    error_boundary,
+    parse_attrs,
+    tell_if_reading_the_terminal,
+)
+from augman.cli._commands import AugmanCommand
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import DumpFormat, Join, Wrap
@@ -20,7 +30,7 @@ if TYPE_CHECKING:
     from augman.recordio.dumping import DumpRow
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def dump(
     stream: str = typer.Argument(
         "-", metavar="STREAM|-", help="A RecordIO file, a FIFO, - for stdin, or s3://bucket/key."
@@ -60,6 +70,7 @@ def dump(
             )
         given = parse_attrs(attrs)
         names = api.check_attribute_names(given) if given is not None else None
+        tell_if_reading_the_terminal([stream], "a RecordIO stream")
         rows = api.dump(
             stream, attrs=names, join=join, raw_dir=raw,
             s3_client=s3.client_factory(endpoint_url, region, profile),

@@ -23,7 +23,9 @@ from augman.cli._app import (
     parse_attrs,
     progress_for,
     stderr_console,
+    tell_if_reading_the_terminal,
 )  # fmt: skip
+from augman.cli._commands import AugmanCommand
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import OnError
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 SHOWN_FINDINGS = 100
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def select(
     manifest: Manifest,
     output: str | None = typer.Option(
@@ -101,6 +103,7 @@ def select(
             shuffle=shuffle, shard=shard, split=split, split_key=split_key,
         )  # fmt: skip
         _check_outputs(plan, output, out_dir, split_suffix)
+        tell_if_reading_the_terminal([manifest])
         with _opened(plan, output, out_dir, split_suffix) as out:
             result = api.select(
                 manifest, out, attrs=keys, where=where, head=head, sample=sample,

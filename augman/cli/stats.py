@@ -17,12 +17,14 @@ from augman.cli._app import (
     parse_attrs,
     progress_for,
     stdout_console,
+    tell_if_reading_the_terminal,
 )  # fmt: skip
+from augman.cli._commands import AugmanCommand
 from augman.inputs import s3
 from augman.options import StatsFormat
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def stats(
     manifest: Manifest,
     attrs: Attrs = None,
@@ -45,6 +47,7 @@ def stats(
     Example: augman stats train.manifest --attrs source-ref,class --format json
     """
     with error_boundary():
+        tell_if_reading_the_terminal([manifest])
         result = api.stats(
             manifest,
             attrs=parse_attrs(attrs),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -26,7 +27,10 @@ from augman.cli._app import (
     fail,
     parse_attrs,
     stderr_console,
+    tell_if_reading_the_terminal,
+    waiting_for_reader,
 )  # fmt: skip
+from augman.cli._commands import AugmanCommand
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.inputs.ordering import Shard
@@ -40,13 +44,13 @@ if TYPE_CHECKING:
 EXIT_TERMINATED = 143
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def stream(
     manifest: Manifest,
     attrs: Attrs = None,
     wrap: Wrap = typer.Option(Wrap.recordio, "--wrap", help="RecordWrapperType: one RecordIO record per attribute, or none (payloads back to back)."),
     value_encoding: ValueEncoding = typer.Option(ValueEncoding.text, "--value-encoding", help="How values that are not -ref become bytes: text (strings without quotes, the rest as compact JSON) or json (all compact JSON)."),
-    output: str | None = typer.Option(None, "--output", "-o", help="Write to FILE (renamed into place on success) instead of stdout; - is stdout."),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write to FILE (renamed into place on success) instead of stdout; - is stdout, even a terminal (without -o, stream refuses to write to a terminal)."),
     fifo: Path | None = typer.Option(None, "--fifo", help="Write to this FIFO (made if absent, removed at exit if augman made it)."),
     sm_root: Path | None = typer.Option(None, "--sm-root", help="Lay out DIR like /opt/ml: input/config/inputdataconfig.json and one FIFO per epoch, input/data/<channel>_<epoch>."),
     channel: str | None = typer.Option(None, "--channel", help="The channel name, with --sm-root (e.g. train)."),
@@ -89,6 +93,7 @@ def stream(
         shard_value = Shard.parse(shard) if shard is not None else None
         mirrors = [refs_mirror(text) for text in mirror]
         sink = _open_sink(output, fifo, sm_root, channel, content_type, epochs, shard_value, wrap)
+        tell_if_reading_the_terminal([manifest])
         try:
             with sink as target:
                 result = api.stream(
@@ -129,12 +134,18 @@ def _open_sink(
             raise UsageError("--sm-root needs --channel", "e.g. --sm-root ./opt_ml --channel train")
         return smroot.to_sagemaker(
             sm_root, channel, epochs=epochs, content_type=content_type, sharded=shard is not None,
-            wrapper="RecordIO" if wrap is Wrap.recordio else "None",
+            wrapper="RecordIO" if wrap is Wrap.recordio else "None", on_wait=waiting_for_reader(),
         )  # fmt: skip
     if fifo is not None:
-        return sinks.to_fifo(fifo)
+        return sinks.to_fifo(fifo, on_wait=waiting_for_reader())
     if to_file:
         return sinks.to_file(Path(str(output)))
+    if output is None and sys.stdout.isatty():
+        raise UsageError(
+            "stream writes binary records, and stdout is a terminal",
+            "write them to a file with -o FILE, look at them with `| augman dump`, "
+            "or use -o - to write them to the terminal anyway",
+        )
     return sinks.to_stdout()
 
 

@@ -24,13 +24,15 @@ from augman.cli._app import (
     parse_attrs,
     progress_for,
     stdout_console,
+    tell_if_reading_the_terminal,
 )  # fmt: skip
+from augman.cli._commands import AugmanCommand
 from augman.inputs import s3
 from augman.options import FailOn, ReportFormat
 from augman.reporting.validation import REPORTERS
 
 
-@app.command()
+@app.command(cls=AugmanCommand)
 def validate(
     manifests: list[str] = typer.Argument(
         ...,
@@ -64,6 +66,7 @@ def validate(
     Example: augman validate train.manifest --attrs source-ref,class --format github
     """
     with error_boundary():
+        tell_if_reading_the_terminal(manifests)
         report = api.validate(
             manifests,
             attrs=parse_attrs(attrs),
@@ -85,9 +88,21 @@ def validate(
     raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
 
 
-@app.command()
+def _rule_codes(incomplete: str) -> list[tuple[str, str]]:
+    """``augman rules <TAB>``: the rule codes, each with its name."""
+    return [
+        (code, rule.name) for code, rule in RULES.items() if code.startswith(incomplete.upper())
+    ]
+
+
+@app.command(cls=AugmanCommand)
 def rules(
-    code: str | None = typer.Argument(None, help="A rule code (AM301) or name (ref-not-s3-uri)."),
+    code: str | None = typer.Argument(
+        None,
+        metavar="CODE",
+        help="A rule code (AM301) or name (ref-not-s3-uri).",
+        autocompletion=_rule_codes,
+    ),
 ) -> None:
     """List every rule, or explain one with a bad and a good example.
 

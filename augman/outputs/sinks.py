@@ -11,6 +11,7 @@ are removed either way.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import stat
@@ -26,6 +27,7 @@ from augman.errors import SinkError
 PIPE_SIZE = 1 << 20  # asked of every pipe or FIFO written to; 0 leaves the kernel default
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 Data = bytes | bytearray | memoryview
+Waiting = Callable[[Path], None]  # told the FIFO it is about to wait on; never prints itself
 
 
 class EpochEnded(Exception):
@@ -172,13 +174,14 @@ def to_file(path: Path) -> Iterator[Sink]:
 
 
 @contextlib.contextmanager
-def to_fifo(path: Path) -> Iterator[Sink]:
+def to_fifo(path: Path, on_wait: Waiting | None = None) -> Iterator[Sink]:
     """Write to the FIFO ``path``, made if absent (and then removed at exit).
 
-    Opening blocks until a reader opens the other end.
+    Opening blocks until a reader opens the other end; ``on_wait(path)`` is
+    called first when no reader has it open yet.
     """
     created = make_fifo(path)
-    sink = _BackToBack(str(path), lambda: open_for_writing(path))
+    sink = _BackToBack(str(path), lambda: open_for_writing(path, on_wait))
     try:
         yield sink
     finally:
@@ -213,11 +216,33 @@ def make_fifo(path: Path) -> bool:
         raise SinkError(f"{path}: cannot make a FIFO: {exc.strerror or exc}") from None
 
 
-def open_for_writing(path: Path) -> int:
+def open_for_writing(path: Path, on_wait: Waiting | None = None) -> int:
+    """Open ``path`` to write; a FIFO blocks until a reader opens the other end.
+
+    With ``on_wait``, a FIFO that no reader has open yet calls ``on_wait(path)``
+    before the open that blocks (the CLI says what it waits for).
+    """
     try:
+        if on_wait is not None:
+            fd = _open_if_read(path)
+            if fd is not None:
+                return fd
+            on_wait(path)
         return os.open(path, os.O_WRONLY)
     except OSError as exc:
         raise SinkError(f"{path}: cannot open for writing: {exc.strerror or exc}") from None
+
+
+def _open_if_read(path: Path) -> int | None:
+    """Open ``path`` to write without waiting: None for a FIFO that no reader has open."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO without a reader
+            return None
+        raise
+    os.set_blocking(fd, True)
+    return fd
 
 
 def temporary_beside(path: Path) -> tuple[int, str]:

@@ -24,6 +24,7 @@ from augman.outputs.sinks import (
     EpochOutput,
     Output,
     Sink,
+    Waiting,
     grow_pipe,
     make_dirs,
     make_fifo,
@@ -38,10 +39,13 @@ _CHANNEL = re.compile(r"[A-Za-z0-9.\-_]{1,64}")
 class SageMakerSink:
     """``<root>/input/data/<channel>_<epoch>`` FIFOs, one per epoch, as in Pipe mode."""
 
-    def __init__(self, data_dir: Path, channel: str, epochs: int) -> None:
+    def __init__(
+        self, data_dir: Path, channel: str, epochs: int, on_wait: Waiting | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.channel = channel
         self.epochs = epochs
+        self.on_wait = on_wait
         self.created: list[Path] = []
 
     def fifo(self, index: int) -> Path:
@@ -56,7 +60,7 @@ class SageMakerSink:
     @contextlib.contextmanager
     def epoch(self, index: int) -> Iterator[Output]:
         path = self.fifo(index)
-        fd = open_for_writing(path)
+        fd = open_for_writing(path, self.on_wait)
         try:
             grow_pipe(fd)
             yield EpochOutput(fd, str(path))
@@ -75,11 +79,13 @@ def to_sagemaker(
     content_type: str | None = None,
     sharded: bool = False,
     wrapper: str = "RecordIO",
+    on_wait: Waiting | None = None,
 ) -> Iterator[Sink]:
     """Lay out ``root`` as SageMaker's ``/opt/ml`` for one Pipe-mode channel.
 
     Writes ``input/config/inputdataconfig.json`` (other channels in an existing
     file are kept) and serves ``input/data/<channel>_0``, ``_1``, ... as FIFOs.
+    ``on_wait(path)`` is called before waiting for a reader to open one.
     """
     if not _CHANNEL.fullmatch(channel):
         raise UsageError(
@@ -92,7 +98,7 @@ def to_sagemaker(
     entry["S3DistributionType"] = "ShardedByS3Key" if sharded else "FullyReplicated"
     entry["RecordWrapperType"] = wrapper
     write_input_config(root / "input" / "config" / "inputdataconfig.json", channel, entry)
-    sink = SageMakerSink(make_dirs(root / "input" / "data"), channel, epochs)
+    sink = SageMakerSink(make_dirs(root / "input" / "data"), channel, epochs, on_wait)
     try:
         sink.prepare(0)
         yield sink

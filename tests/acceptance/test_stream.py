@@ -401,7 +401,7 @@ def test_an_existing_non_fifo_is_not_overwritten(cli: Any, manifest: Path, tmp_p
         (("--sm-root", "d", "--channel", "bad name"), "not a valid ChannelName"),
         (("--shard", "3/3"), "--shard '3/3'"),
         (("--allow-skips",), "--allow-skips needs --on-error skip"),
-        (("--value-encoding", "yaml"), "'yaml' is not one of 'text', 'json'"),
+        (("--value-encoding", "yaml"), "--value-encoding yaml is not one of: text, json"),
         (("--attrs", ",".join(f"a{n}" for n in range(17))), "at most 16"),
     ],
     ids=["file-and-fifo", "fifo-and-sm-root", "channel-alone", "content-type-alone",
