@@ -4,51 +4,46 @@ The module is ``statistics`` and the public function :func:`augman.api.stats`
 (re-exported as ``augman.stats``): a submodule named ``augman.stats`` would
 replace that function on the package as soon as it was imported.
 
-Each line goes through :class:`augman.checking.scan.Scanner`, the same checks as
-``augman validate``; a line it cannot use is counted as invalid, with its rule
-code. What depends only on a line's key set (which attributes are tracked, which
-keys are labels and refs, whether the line has every ``--attrs`` name) is worked
-out once per key set. Label values and metadata are decoded only for label
-attributes. Memory is bounded by the caps in :mod:`augman.statistics.tallies` plus 12 bytes
-per distinct ``-ref`` URI (see :mod:`augman.statistics.seen`).
+Each chunk of lines goes through :class:`augman.checking.scan.Scanner`, the same
+checks as ``augman validate``; a line it cannot use is counted as invalid, with its
+rule code. What depends only on a line's key set (which attributes are tracked,
+which keys are labels and refs, whether the line has every ``--attrs`` name) is
+worked out once per key set.
+
+The usable lines of a chunk are then folded a column at a time, not a line at a
+time: per attribute, the values of all the lines that hold it
+(:mod:`augman.statistics.rows`), counted with C-level loops
+(:mod:`~augman.statistics.columns`, :mod:`~augman.statistics.refstats`,
+:mod:`~augman.statistics.labelcolumns`). Every buffer is still fed in line order,
+the buffers are flushed at the same lines, and sections open in the order of
+their first lines, so the result is exactly that of folding line by line (a
+hypothesis test holds the two to it). Memory is bounded by the caps in
+:mod:`augman.statistics.tallies` plus 12 bytes per distinct ``-ref`` URI (see
+:mod:`augman.statistics.seen`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import msgspec
+from itertools import compress, count, repeat
+from operator import is_, is_not
+from typing import Any, cast
 
 from augman.checking.findings import Finding
 from augman.checking.lines import MAX_SHAPES, Top
-from augman.checking.scan import Scanner
+from augman.checking.scan import ChunkScan, Scanner
 from augman.inputs.lines import chunks
 from augman.inputs.sources import Source
-from augman.statistics.labels import LabelFold, LabelStats, decode_metadata
+from augman.statistics.columns import TYPES
+from augman.statistics.groundtruth import Metadata
+from augman.statistics.labelcolumns import LabelRows, add_rows
+from augman.statistics.labels import LabelFold, LabelStats
+from augman.statistics.metadata import MetadataDecoder
 from augman.statistics.refstats import RefFold, RefStats
+from augman.statistics.rows import KeySet, LabelLines, Pairs, Rows, by_name, label_lines
 from augman.statistics.tallies import BATCH, MAX_KEYS
 
-TYPES = ("string", "number", "object", "array", "boolean", "null")
-
-
-def _type_table() -> bytes:
-    """The first byte of a JSON value -> its index in TYPES."""
-    table = bytearray(256)
-    for chars, index in (
-        (b'"', 0),
-        (b"-0123456789", 1),
-        (b"{", 2),
-        (b"[", 3),
-        (b"tf", 4),
-        (b"n", 5),
-    ):
-        for char in chars:
-            table[char] = index
-    return bytes(table)
-
-
-_TYPE_OF = _type_table()
 INVALID_EXAMPLES = 10  # invalid lines listed with their rule code
 MAX_SECTIONS = 100  # label attributes, and -ref attributes, each reported in full
 METADATA = "-metadata"
@@ -129,7 +124,11 @@ class _KeySetPlan:
 
 
 class StatsFold:
-    """Folds the lines of one manifest into a :class:`Stats`; call :meth:`add` in order."""
+    """Folds the lines of one manifest into a :class:`Stats`; call :meth:`add` in order.
+
+    :meth:`add_chunk` folds many lines at once, a column at a time (see the module
+    docstring); :meth:`add` is the same for one line, and gives the same result.
+    """
 
     def __init__(self, source: str, attrs: Sequence[str] | None = None) -> None:
         self.source = source
@@ -142,7 +141,8 @@ class StatsFold:
         self.types: dict[str, list[int]] = {name: [0] * len(TYPES) for name in self.attrs or ()}
         self.labels: dict[str, LabelFold] = {}
         self.refs: dict[str, RefFold] = {}
-        self._plans: dict[tuple[str, ...], _KeySetPlan] = {}
+        self._plans: dict[KeySet, _KeySetPlan] = {}
+        self._metadata = MetadataDecoder()
 
     def add(self, line_no: int, line: bytes) -> None:
         """Add one line; lines must come in file order."""
@@ -155,30 +155,40 @@ class StatsFold:
             for finding in found:
                 self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
         self.bytes += sum(map(len, lines))
-        for line_no, top in enumerate(scan.tops, first):
-            if not line_no % BATCH:
-                self._flush()
-            if top is None:
-                self._add_invalid(line_no, scan.findings.get(line_no - first))
-            else:
-                self._fold(line_no, top)
+        start = 0
+        for cut in range(-first % BATCH, len(lines), BATCH):  # line first + cut is a multiple
+            self._fold(first, scan, start, cut)
+            self._flush()  # the counters buffer values and count them in bulk; this bounds them
+            start = cut
+        self._fold(first, scan, start, len(lines))
         self.lines, self.last_line = first + len(lines) - 1, lines[-1]
 
-    def _fold(self, line_no: int, top: Top) -> None:
-        self.valid += 1
-        keys = tuple(top)
-        plan = self._plans.get(keys) or self._plan(keys)
-        self.samples += plan.complete
-        self.untracked += plan.untracked
-        for key, counts in plan.tracked:
-            counts[_TYPE_OF[bytes(top[key])[0]]] += 1
-        for label, meta_key in plan.labels:
-            self._add_label(line_no, label, top[label], top[meta_key])
-        for key, fold in plan.refs:
-            fold.add(line_no, top[key])
+    def _fold(self, first: int, scan: ChunkScan, start: int, end: int) -> None:
+        """Fold lines ``[start, end)`` of the chunk ``scan`` (its line ``i`` is ``first + i``)."""
+        tops = scan.tops[start:end]
+        numbers: Sequence[int] = range(first + start, first + end)
+        if None in tops:
+            for index in compress(count(start), map(is_, tops, repeat(None))):
+                self._add_invalid(first + index, scan.findings.get(index))
+            usable = list(map(is_not, tops, repeat(None)))
+            numbers, tops = list(compress(numbers, usable)), list(compress(tops, usable))
+        if tops:
+            self._fold_rows(Rows(numbers, cast("list[Top]", tops)))
+
+    def _fold_rows(self, rows: Rows) -> None:
+        plans = {keys: self._plans.get(keys) or self._plan(keys) for keys in rows.counts}
+        self.valid += len(rows)
+        for keys, n in rows.counts.items():
+            self.samples += plans[keys].complete * n
+            self.untracked += plans[keys].untracked * n
+        self._fold_labels(rows, {keys: plan.labels for keys, plan in plans.items()})
+        for name, (ref, having) in by_name({k: p.refs for k, p in plans.items()}).items():
+            ref.add_column(rows.column(name, having))
+        for name, (counts, having) in by_name({k: p.tracked for k, p in plans.items()}).items():
+            for index, n in rows.column(name, having).type_counts():  # after the refs and labels
+                counts[index] += n  # (they may have found every value of a column to be a string)
 
     def _flush(self) -> None:
-        # the counters buffer values and count them in bulk; this bounds their buffers
         for label in self.labels.values():
             label.flush()
         for ref in self.refs.values():
@@ -189,19 +199,55 @@ class StatsFold:
             finding = found[-1]  # for an unusable line, the last finding says why
             self.invalid.append(InvalidExample(line_no, finding.code, finding.message))
 
-    def _add_label(self, line_no: int, label: str, value: msgspec.Raw, meta: msgspec.Raw) -> None:
-        decoded = decode_metadata(bytes(meta))
-        if decoded is None:
-            return
-        fold = self.labels.get(label)
-        if fold is None:
-            if len(self.labels) >= MAX_SECTIONS:
-                self.untracked += 1
-                return
-            fold = self.labels[label] = LabelFold(label)
-        fold.add(line_no, bytes(value), decoded)
+    # -- labels ---------------------------------------------------------------------
 
-    def _plan(self, keys: tuple[str, ...]) -> _KeySetPlan:
+    def _fold_labels(self, rows: Rows, pairs: Mapping[KeySet, Pairs]) -> None:
+        if not any(pairs.values()):
+            return
+        lines = label_lines(rows, pairs)
+        decoded = {label: self._metadata.decode(found.metas) for label, found in lines.items()}
+        self._open_labels(rows, pairs, lines, decoded)
+        for label, found in lines.items():
+            metas = decoded[label]
+            keep = list(map(is_not, metas, repeat(None)))  # None: the metadata names no type
+            fold = self.labels.get(label)
+            if fold is None:
+                self.untracked += sum(keep)  # beyond MAX_SECTIONS label attributes
+            elif any(keep):
+                kept = LabelRows(
+                    found.values.select(keep),
+                    list(compress(found.metas.values, keep)),
+                    cast("list[Metadata | dict[str, Any]]", list(compress(metas, keep))),
+                )
+                add_rows(fold, kept)
+
+    def _open_labels(
+        self,
+        rows: Rows,
+        pairs: Mapping[KeySet, Pairs],
+        lines: Mapping[str, LabelLines],
+        decoded: Mapping[str, list[Any]],
+    ) -> None:
+        """Open the sections of labels first found in this chunk, in the order of their lines.
+
+        A label is found on the first line where its metadata names a type; two
+        found on one line open in the order of their metadata keys on it.
+        """
+        firsts = []
+        for label, found in lines.items():
+            if label not in self.labels:
+                typed = map(is_not, decoded[label], repeat(None))
+                first = next(compress(found.positions, typed), None)
+                if first is not None:
+                    order = [pair[0] for pair in pairs[rows.keysets[first]]].index(label)
+                    firsts.append((first, order, label))
+        for _, _, label in sorted(firsts):
+            if len(self.labels) < MAX_SECTIONS:
+                self.labels[label] = LabelFold(label)
+
+    # -- plans ----------------------------------------------------------------------
+
+    def _plan(self, keys: KeySet) -> _KeySetPlan:
         present = set(keys)
         names = keys if self.attrs is None else tuple(a for a in self.attrs if a in present)
         tracked = tuple((name, counts) for name in names if (counts := self._counts(name)))
@@ -222,7 +268,7 @@ class StatsFold:
             ),
         )
 
-    def _remember(self, keys: tuple[str, ...], plan: _KeySetPlan) -> _KeySetPlan:
+    def _remember(self, keys: KeySet, plan: _KeySetPlan) -> _KeySetPlan:
         if len(self._plans) < MAX_SHAPES:
             self._plans[keys] = plan
         return plan

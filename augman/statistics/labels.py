@@ -7,13 +7,20 @@ kind to a reader that takes one line's label value and metadata. Readers take
 everything they need from the line first and only then count, so a malformed
 label value adds only to the malformed count (its metadata's job name, date and
 human-annotated flag are still counted).
+
+These per-line readers are exact for any value; :mod:`augman.statistics.labelcolumns`
+counts the lines whose metadata and value fit the usual Ground Truth shapes a
+column at a time, into the same buffers in the same order, and hands the odd
+ones back to them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import accumulate, compress, count, repeat
+from operator import le, not_
 from typing import Any
 
 import orjson
@@ -45,7 +52,15 @@ CLASS_UNITS = {  # what one count in a kind's class table stands for
     "segmentation": "images",
 }
 MALFORMED_LINES = 10  # line numbers kept per label attribute
-_MALFORMED = (KeyError, IndexError, TypeError, ValueError, AttributeError, orjson.JSONDecodeError)
+NOT_GIVEN = "(not given)"
+MALFORMED_ERRORS = (
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    orjson.JSONDecodeError,
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +85,7 @@ class LabelStats:
 
 
 class LabelFold:
-    """Accumulates :class:`LabelStats` for one label attribute, line by line."""
+    """Accumulates :class:`LabelStats` for one label attribute (or a column: ``labelcolumns``)."""
 
     def __init__(self, attribute: str) -> None:
         self.attribute = attribute
@@ -86,37 +101,52 @@ class LabelFold:
         self.counts: dict[str, int] = {}
         self.malformed = 0
         self.malformed_lines: list[int] = []
-        self._class_keys: list[str] = []  # class ids as class-map keys, named in flush_classes
+        self._class_keys: list[object] = []  # class ids (class-map keys, or ints), named in bulk
         self._names: dict[str, Any] = {}  # every class-map entry seen since the last flush
 
     def add(self, line_no: int, value: bytes, meta: Mapping[str, Any]) -> None:
         """Count one line's label ``value`` (raw JSON) with its decoded metadata."""
-        label_type = str(meta["type"])
         self.lines += 1
-        self.types.add(label_type)
+        self.types.add(str(meta["type"]))
         self._common(meta)
-        reader = READERS.get(KINDS.get(label_type, ""))
+        self.read(line_no, value, meta)
+
+    def read(self, line_no: int, value: bytes, meta: Mapping[str, Any]) -> None:
+        """Count what the reader for the metadata's type finds in the line (not its metadata)."""
+        reader = READERS.get(KINDS.get(str(meta.get("type")), ""))
         if reader is None:
             return
         try:
             reader(self, value, meta)
-        except _MALFORMED:
-            self.malformed += 1
-            if len(self.malformed_lines) < MALFORMED_LINES:
-                self.malformed_lines.append(line_no)
+        except MALFORMED_ERRORS:
+            self.malformed_line(line_no)
+
+    def malformed_line(self, line_no: int) -> None:
+        """Count a line whose label value does not have its kind's shape."""
+        self.malformed += 1
+        if len(self.malformed_lines) < MALFORMED_LINES:
+            self.malformed_lines.append(line_no)
 
     def _common(self, meta: Mapping[str, Any]) -> None:
         human = meta.get("human-annotated")
-        self.human.add(human if isinstance(human, str) else "(not given)")
+        self.human.add(human if isinstance(human, str) else NOT_GIVEN)
         job = meta.get("job-name")
         if isinstance(job, str):
             self.jobs.add(job)
         date = meta.get("creation-date")
         if isinstance(date, str):
-            if self.first_date is None or date < self.first_date:
-                self.first_date = date
-            if self.last_date is None or date > self.last_date:
-                self.last_date = date
+            self.add_dates((date,))
+
+    def add_dates(self, dates: Iterable[str]) -> None:
+        """Widen the first and last creation dates to take in ``dates`` (ISO strings)."""
+        dates = dates if isinstance(dates, list) else list(dates)
+        if not dates:
+            return
+        low, high = min(dates), max(dates)
+        if self.first_date is None or low < self.first_date:
+            self.first_date = low
+        if self.last_date is None or high > self.last_date:
+            self.last_date = high
 
     def histogram(self, name: str, make: Callable[[], BinCounter]) -> BinCounter:
         found = self.histograms.get(name)
@@ -139,13 +169,33 @@ class LabelFold:
             self._names.update(names)
         self._class_keys.extend(keys)
 
+    def add_class_id_column(
+        self, keys: list[object], per_line: list[int], names: list[dict[str, Any]]
+    ) -> None:
+        """:meth:`add_class_ids` for consecutive lines: ``per_line`` of ``keys`` each, with ``names``.
+
+        The lines whose class-map holds nothing new (nearly all) are one ``extend``;
+        only a line that names an id anew flushes, as it would on its own.
+        """
+        known = self._names.items()  # a live view: it sees the updates below
+        fresh = compress(count(), map(not_, map(le, map(dict.items, names), repeat(known))))
+        starts = list(accumulate(per_line, initial=0))
+        done = 0
+        for line in fresh:
+            self._class_keys.extend(keys[starts[done] : starts[line]])
+            self.flush_classes()
+            self._names.update(names[line])
+            done = line
+        self._class_keys.extend(keys[starts[done] :])
+
     def flush_classes(self) -> None:
         batch = Counter(self._class_keys)
         self._class_keys.clear()
         names = self._names
         for key, n in batch.items():
-            name = names.get(key, key)
-            self.classes.add_count(name if type(name) is str else _text(name), n)
+            text = key if type(key) is str else str(key)  # an int id is the key str() makes
+            name = names.get(text, text)
+            self.classes.add_count(name if type(name) is str else as_text(name), n)
 
     def flush(self) -> None:
         """Count what the buffers hold (call every ``tallies.BATCH`` lines or so)."""
@@ -170,26 +220,13 @@ class LabelFold:
         )  # fmt: skip
 
 
-def decode_metadata(raw: bytes) -> dict[str, Any] | None:
-    """The metadata object if it names a label ``type``, else None (not a label)."""
-    if b'"type"' not in raw:
-        return None  # e.g. source-ref-metadata of a 3D point-cloud frame
-    try:
-        meta = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-    if isinstance(meta, dict) and isinstance(meta.get("type"), str):
-        return meta
-    return None
-
-
 # -- readers, one per kind ------------------------------------------------------------
 
 
 def _classification(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> None:
     name = meta.get("class-name")
     if not isinstance(name, str):
-        name = _text(orjson.loads(value))
+        name = as_text(orjson.loads(value))
     fold.classes.add(name)
     fold.confidence.add(meta.get("confidence"))
 
@@ -227,7 +264,7 @@ def _bounding_box(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> Non
 def _segmentation(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> None:
     colours = meta.get("internal-color-map", meta.get("color-map"))
     entries = list(colours.values())
-    names = [_text(entry["class-name"]) for entry in entries]
+    names = [as_text(entry["class-name"]) for entry in entries]
     fold.classes.add_many(names)
     if entries:  # confidence is per image: the same in every entry (spec 5.2)
         fold.confidence.add(entries[0].get("confidence"))
@@ -257,5 +294,5 @@ def _image_area(size: object) -> float:
     return 0.0
 
 
-def _text(value: object) -> str:
+def as_text(value: object) -> str:
     return value if isinstance(value, str) else orjson.dumps(value).decode()

@@ -7,6 +7,11 @@ train/validation leak risk) in one pass over a manifest of any length. A Python
 in sorted ``array`` partitions chosen by the hash's top bits and searched with
 ``bisect`` (C speed). Splitting a partition is a slice: it stays sorted.
 
+Keys the caller knows to be new (the URIs of a chunk that only increase, as S3
+lists keys, cannot repeat an earlier one) are only appended, 12 bytes each, with
+no search; they are sorted into the partitions when a key must next be looked up,
+which a manifest in URI order never needs.
+
 Guarantees: every repeat is found (no false negatives). A repeat is reported
 wrongly only if two different values share a 64-bit hash: with ``n`` distinct
 values the chance is about ``n**2 / 2**65`` (under 3e-4 for 100 million). Line
@@ -17,6 +22,8 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from collections.abc import Iterable, Sequence
+from itertools import count, repeat
 
 SIZE = 12  # bytes per distinct key: 8 of hash, 4 of line number
 _MASK64 = (1 << 64) - 1
@@ -36,10 +43,12 @@ class SeenIndex:
         self._keys = [array("Q") for _ in range(1 << self._bits)]
         self._lines = [array("I") for _ in range(1 << self._bits)]
         self._count = 0
+        self._new_keys = array("q")  # added by add_new (as given: hash() is signed), not yet
+        self._new_lines = array("I")  # in the partitions
 
     def __len__(self) -> int:
         """The number of distinct keys held."""
-        return self._count
+        return self._count + len(self._new_keys)
 
     def add(self, key: int, line: int) -> tuple[int, bool] | None:
         """Add ``key`` (taken modulo 2**64: ``hash()`` may be negative) seen on ``line``.
@@ -47,6 +56,8 @@ class SeenIndex:
         Return None for a new key; for a key seen before, its first line and
         whether this is its first repeat (so callers can count distinct repeats).
         """
+        if self._new_keys:
+            self._settle()
         key &= _MASK64
         part = key >> self._shift
         keys = self._keys[part]
@@ -59,6 +70,32 @@ class SeenIndex:
         if self._count > self._limit:
             self._split()
         return None
+
+    def add_many(self, keys: Iterable[int], lines: Iterable[int]) -> list[tuple[int, int, bool]]:
+        """:meth:`add` each key with its line; ``(index, first line, first repeat)`` of repeats."""
+        found = []
+        for index, key, line in zip(count(), keys, lines):
+            seen = self.add(key, line)
+            if seen is not None:
+                found.append((index, *seen))
+        return found
+
+    def add_new(self, keys: list[int], lines: Sequence[int]) -> None:
+        """Add keys that are surely new, none twice, without looking them up (C-level appends).
+
+        ``keys`` are ``hash()`` values (signed 64-bit); ``lines`` ascend.
+        """
+        self._new_keys.extend(keys)
+        self._new_lines.extend(
+            lines if lines[-1] <= _MAX_LINE else map(min, lines, repeat(_MAX_LINE))
+        )
+
+    def _settle(self) -> None:
+        """Put the keys of :meth:`add_new` into their partitions, before a lookup."""
+        keys, lines = self._new_keys, self._new_lines
+        self._new_keys, self._new_lines = array("q"), array("I")
+        for key, line in zip(keys, lines, strict=True):
+            self.add(key, line)
 
     @staticmethod
     def _repeat(lines: array[int], at: int) -> tuple[int, bool]:

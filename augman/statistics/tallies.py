@@ -13,7 +13,9 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import sub
 
+_NUMBERS = {int, float}
 MAX_KEYS = 10_000  # distinct keys counted exactly per counter
 BATCH = 8192  # lines between flushes of the counters' buffers
 
@@ -40,6 +42,9 @@ class CappedCounter:
     calls, no Python frame); :meth:`flush` counts the buffer with
     :class:`collections.Counter` (in C too). The owner calls :meth:`flush` every
     ``BATCH`` lines or so, which bounds the buffer; :meth:`freeze` flushes.
+    Whenever the buffer is counted, and whether a chunk comes as its ``Counter``
+    (:meth:`add_counts`), the counts and the first-seen order are those of adding
+    one key at a time.
     """
 
     def __init__(self, cap: int = MAX_KEYS) -> None:
@@ -61,6 +66,11 @@ class CappedCounter:
             counts[key] = n
         else:
             self.untracked += n
+
+    def add_counts(self, counts: Iterable[tuple[str, int]]) -> None:
+        """Count each ``(key, n)`` now, in the order given: a chunk's ``Counter``, say."""
+        for key, n in counts:
+            self.add_count(key, n)
 
     def flush(self) -> None:
         batch = Counter(self._pending)
@@ -93,8 +103,9 @@ class Histogram:
 class BinCounter:
     """A histogram over fixed ``edges``: bin i holds ``edges[i] <= x < edges[i + 1]``.
 
-    Buffered like :class:`CappedCounter`, then binned in C (``bisect`` through
-    ``map``, counted by ``Counter``). Anything but an int or a float is ignored.
+    Buffered like :class:`CappedCounter`, then binned in C: ints counted first and
+    each distinct one binned, floats sorted and cut at the edges, anything else
+    through ``bisect`` and ``Counter``. Anything but an int or a float is ignored.
     """
 
     def __init__(self, edges: Sequence[float], labels: Sequence[str]) -> None:
@@ -114,25 +125,73 @@ class BinCounter:
         self._bin = functools.partial(bisect.bisect_right, self.edges)
 
     def flush(self) -> None:
-        values: list[float] = [v for v in self._pending if type(v) is float or type(v) is int]  # type: ignore[misc]
-        self._pending.clear()
+        values, kinds = self._numbers()
         if not values:
             return
+        total = sum(values)  # in buffer order, batch by batch: the same float every time
         self.count += len(values)
-        self.total += sum(values)
-        low, high = min(values), max(values)
+        self.total += total
+        binned, low, high = self._binned(values, kinds, total == total)
         self.low = low if self.low is None else min(self.low, low)
         self.high = high if self.high is None else max(self.high, high)
-        for at, n in Counter(map(self._bin, values)).items():
+        for at, n in binned.items():
             if 0 < at <= len(self.counts):
                 self.counts[at - 1] += n
             else:
                 self.outside += n
 
+    def _binned(
+        self, values: list[float], kinds: set[type], no_nan: bool
+    ) -> tuple[Counter[int], float, float]:
+        """Values per ``bisect_right`` position, and the least and greatest value.
+
+        The cheapest exact way for the values at hand: few distinct values are
+        counted first and each binned once; distinct floats are sorted and cut at
+        the edges; anything else is bisected value by value. ``min`` and ``max``
+        return the first of equal values (0.0 before -0.0, 1 before 1.0), and so
+        does each way here.
+        """
+        if kinds == {int} or _few_distinct(values):  # counts, confidences with two decimals
+            counted = Counter(values)  # keyed by each value as first met
+            binned: Counter[int] = Counter()
+            for value, n in counted.items():
+                binned[self._bin(value)] += n
+            return binned, min(counted), max(counted)
+        if kinds == {float} and no_nan:
+            values.sort()  # stable: the first of equal values stays first
+            high = values[bisect.bisect_left(values, values[-1])]
+            return self._sorted_bins(values), values[0], high
+        return Counter(map(self._bin, values)), min(values), max(values)
+
+    def _numbers(self) -> tuple[list[float], set[type]]:
+        """The buffered ints and floats (not bools, not None), in order, and their types."""
+        pending = self._pending
+        kinds = set(map(type, pending))
+        if kinds <= _NUMBERS:
+            values: list[float] = pending.copy()  # type: ignore[assignment]
+        else:
+            values = [v for v in pending if type(v) is float or type(v) is int]  # type: ignore[misc]
+            kinds &= _NUMBERS
+        pending.clear()
+        return values, kinds
+
+    def _sorted_bins(self, values: list[float]) -> Counter[int]:
+        """What ``Counter(map(self._bin, values))`` gives, from sorted values and the edges."""
+        below = [bisect.bisect_left(values, edge) for edge in self.edges]  # values < each edge
+        binned = Counter({at: n for at, n in enumerate(map(sub, below[1:], below), 1) if n})
+        binned[0] += below[0]
+        binned[len(self.edges)] += len(values) - below[-1]
+        return binned
+
     def freeze(self) -> Histogram:
         self.flush()
         bins = tuple(zip(self.labels, self.counts, strict=True))
         return Histogram(bins, self.outside, self.count, self.total, self.low, self.high)
+
+
+def _few_distinct(values: list[float], sample: int = 1024) -> bool:
+    """Whether values repeat enough to count each distinct one before binning it."""
+    return len(set(values[:sample])) * 8 <= min(len(values), sample)
 
 
 def count_bins() -> BinCounter:

@@ -64,3 +64,31 @@ def test_line_numbers_beyond_31_bits_are_capped() -> None:
     index = SeenIndex()
     assert index.add(5, 2**40) is None
     assert index.add(5, 2**40 + 1) == (2**31 - 1, True)
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.lists(st.integers(-(2**63), 2**63 - 1), max_size=20)),
+        max_size=12,
+    )
+)
+def test_keys_added_as_new_are_found_by_later_lookups(
+    batches: list[tuple[bool, list[int]]],
+) -> None:
+    """add_new (no lookup) for batches of keys never seen, add_many for the rest: as a dict."""
+    index, keys, line = SeenIndex(), [], 0
+    found: list[tuple[int, bool] | None] = []
+    for new, batch in batches:
+        if new:  # keep only keys that are surely new
+            batch = [k for k in dict.fromkeys(batch) if k % 2**64 not in {x % 2**64 for x in keys}]
+        lines = list(range(line + 1, line + 1 + len(batch)))
+        if new and batch:
+            index.add_new(batch, lines)
+            found += [None] * len(batch)
+        elif batch:
+            repeats = {i: (first, once) for i, first, once in index.add_many(batch, lines)}
+            found += [repeats.get(i) for i in range(len(batch))]
+        keys += batch
+        line += len(batch)
+    assert found == naive(keys)
+    assert len(index) == len({key % 2**64 for key in keys})
