@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from augman.cli._commands import AugmanGroup
 from augman.cli._console import print_error as print_error  # re-exported for the commands
@@ -141,6 +140,14 @@ def progress_for(source: Source) -> Iterator[None]:
     if not sys.stderr.isatty() or os.environ.get("AUGMAN_NO_PROGRESS"):
         yield
         return
+    from rich.progress import (  # only on a terminal: rich.progress is slow to import
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )  # fmt: skip
+
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
         console=stderr_console(), transient=True,

@@ -17,7 +17,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 from rich.console import Console
-from typer import rich_utils
 from typer._click import Context, HelpFormatter, Parameter
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
@@ -31,6 +30,8 @@ HELP_WIDTH = 100
 
 def help_width() -> int | None:
     """The width help is rendered at; None leaves it to rich (the terminal's width)."""
+    from typer import rich_utils  # loads rich's markdown and syntax: only when help is drawn
+
     if rich_utils.MAX_WIDTH is not None or sys.stdout.isatty():
         return rich_utils.MAX_WIDTH
     return max(HELP_WIDTH, Console(file=sys.stdout).width)
@@ -39,6 +40,8 @@ def help_width() -> int | None:
 @contextlib.contextmanager
 def _help_rendered_at(width: int | None) -> Iterator[None]:
     """Typer's help console reads ``rich_utils.MAX_WIDTH`` when it is made: set it meanwhile."""
+    from typer import rich_utils
+
     previous, rich_utils.MAX_WIDTH = rich_utils.MAX_WIDTH, width
     try:
         yield
