@@ -90,8 +90,11 @@ def write_json(rows: Iterable[DumpRow], names: Sequence[str] | None, out: TextIO
 def write_text(rows: Iterable[DumpRow], names: Sequence[str] | None, out: TextIO) -> None:
     """Aligned rows under one header line, each flushed as soon as it is known."""
     columns = _columns(names)
-    out.write(_cells([title for title, _ in columns], columns) + "preview\n")
+    header = _cells([title for title, _ in columns], columns) + "preview\n"
     for row in rows:
+        if header:  # written with the first row: an unreadable stream prints no table at all
+            out.write(header)
+            header = ""
         values = [str(row.record), str(row.offset)]
         if names:
             values += [str(row.line), row.attribute or ""]
@@ -99,6 +102,7 @@ def write_text(rows: Iterable[DumpRow], names: Sequence[str] | None, out: TextIO
         split = f"[{row.parts} parts] " if row.parts > 1 else ""
         out.write(_cells(values, columns) + split + row.preview + "\n")
         out.flush()
+    out.write(header)  # an empty stream: the header alone
 
 
 def _columns(names: Sequence[str] | None) -> list[tuple[str, int]]:

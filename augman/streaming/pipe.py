@@ -167,7 +167,7 @@ def _inline(
             if end > start:
                 _frame_run(scan, start, end, checks.source, encoders, framer)
             if bad is not None:
-                checks.reject(scan.numbers[bad])
+                checks.reject(scan.numbers[bad], first=framer.lines == 0)
 
 
 def _frame_run(

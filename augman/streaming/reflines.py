@@ -63,7 +63,7 @@ class RefLoop:
             for item, fetched in items:
                 pending.popleft()
                 if item.top is None:
-                    checks.reject(item.line_no)
+                    checks.reject(item.line_no, first=framer.lines == 0)
                     continue
                 _write_line(item, fetched, plan, framer, checks.source)
                 # Out with each line: the next may wait for S3, and a write is cheap next to it.

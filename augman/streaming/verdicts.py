@@ -27,9 +27,16 @@ class BadLine(DataError):
     ends with the records of the lines before it.
     """
 
-    def __init__(self, source: str, line: int, findings: Sequence[Finding]) -> None:
+    def __init__(
+        self, source: str, line: int, findings: Sequence[Finding], first: bool = False
+    ) -> None:
+        ending = (
+            "no record was written"
+            if first
+            else "the stream ends with the records of the lines before it"
+        )
         super().__init__(
-            f"stopped at line {line} of {source}: the stream ends with the records of the line before it",
+            f"stopped at line {line} of {source}: {ending}",
             "fix the line (augman validate lists every problem), or pass --on-error skip",
         )
         self.source = source
@@ -99,11 +106,14 @@ class EpochChecks:
             self._judge(numbers[index], result.tops[index], found)
         return result
 
-    def reject(self, line_no: int) -> None:
-        """The writer reached a bad line: stop (raise :class:`BadLine`) or skip it."""
+    def reject(self, line_no: int, first: bool = False) -> None:
+        """The writer reached a bad line: stop (raise :class:`BadLine`) or skip it.
+
+        ``first``: no line of this epoch was written before it.
+        """
         errors = self.rejected.pop(line_no, [])
         if self.stops:
-            raise BadLine(self.source, line_no, errors)
+            raise BadLine(self.source, line_no, errors, first)
         self.verdicts.skip(line_no, errors)
 
     def finish(self, total: int, last: bytes) -> None:
