@@ -46,7 +46,8 @@ def validate(
     """Check every line of each manifest; return all findings in a :class:`Report`.
 
     ``manifests`` are paths, ``-`` for stdin, or ``s3://bucket/key``; gzip is
-    detected by its magic bytes. ``attrs`` is the channel's AttributeNames, in
+    detected by its magic bytes. A folder stands for the ``*.manifest`` and ``*.jsonl``
+    files (``.gz`` too) under it. ``attrs`` is the channel's AttributeNames, in
     order. ``max_findings`` keeps only the first N findings (0: all), while the
     report's counts still count every one. ``watch`` is entered around the
     reading of each source (the CLI shows a progress bar with it). ``jobs`` > 1
@@ -54,9 +55,10 @@ def validate(
     same report as a serial run.
     """
     from augman.checking import parallel
-    from augman.inputs.sources import open_source
+    from augman.inputs.sources import expand_folders, open_source
 
     names = check_attribute_names(attrs) if attrs is not None else None
+    manifests = expand_folders(manifests)
     collector = FindingCollector(max_findings)
     summaries = []
     for spec in manifests:

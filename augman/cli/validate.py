@@ -37,7 +37,7 @@ def validate(
     manifests: list[str] = typer.Argument(
         ...,
         metavar="MANIFEST...",
-        help="Manifest paths, - for stdin, or s3://bucket/key (.gz detected).",
+        help="Manifest paths, folders of them (*.manifest, *.jsonl), - for stdin, or s3://bucket/key (.gz detected).",
     ),
     attrs: Attrs = None,
     fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),

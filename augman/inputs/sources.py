@@ -16,11 +16,12 @@ import stat
 import sys
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
-from augman.errors import SourceError
+from augman.errors import SourceError, UsageError
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 20
@@ -213,3 +214,33 @@ def _source_error(name: str, exc: BaseException) -> BaseException:
     from augman.inputs import s3
 
     return s3.as_augman_error(exc, name) or exc
+
+
+MANIFEST_SUFFIXES = (".manifest", ".jsonl", ".manifest.gz", ".jsonl.gz")
+
+
+def expand_folders(specs: Sequence[str]) -> list[str]:
+    """Each spec as it is, but a local folder as the manifests under it, sorted.
+
+    A manifest is a file named ``*.manifest`` or ``*.jsonl`` (``.gz`` too); hidden
+    files and folders are left out. A folder with none is a :class:`UsageError`.
+    """
+    expanded: list[str] = []
+    for spec in specs:
+        if spec == "-" or spec.startswith("s3://") or not os.path.isdir(spec):
+            expanded.append(spec)
+            continue
+        found = sorted(
+            str(path)
+            for path in Path(spec).rglob("*")
+            if path.name.endswith(MANIFEST_SUFFIXES)
+            and path.is_file()
+            and not any(part.startswith(".") for part in path.relative_to(spec).parts)
+        )
+        if not found:
+            raise UsageError(
+                f"{spec}: a folder with no manifest in it",
+                f"augman looks for files named {', '.join('*' + s for s in MANIFEST_SUFFIXES)}",
+            )
+        expanded.extend(found)
+    return expanded

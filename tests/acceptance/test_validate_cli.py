@@ -165,13 +165,20 @@ def test_output_file_receives_the_report(cli: Any, mixed: Path, tmp_path: Path) 
     ("args", "message"),
     [
         (["/no/such/file.manifest"], "augman: error: /no/such/file.manifest: no such file"),
-        (["."], "is a directory"),
+        (["{empty}"], "a folder with no manifest in it"),
         (["{m}", "--attrs", "a,,b"], "has an empty name"),
         (["{m}", "--attrs", ",".join(f"a{i}" for i in range(17))], "at most 16"),
         (["{m}", "--attrs", "x" * 257], "1 to 256"),
         (["{gz}"], "gzip data is corrupt or truncated"),
     ],
-    ids=["missing-file", "directory", "empty-attr", "17-attrs", "long-attr", "truncated-gzip"],
+    ids=[
+        "missing-file",
+        "folder-without-manifests",
+        "empty-attr",
+        "17-attrs",
+        "long-attr",
+        "truncated-gzip",
+    ],
 )
 def test_run_problems_exit_2_with_a_message_not_a_traceback(
     run_augman: Any, write_manifest: Any, tmp_path: Path, args: list[str], message: str
@@ -179,7 +186,9 @@ def test_run_problems_exit_2_with_a_message_not_a_traceback(
     manifest = write_manifest(GOOD)
     truncated = tmp_path / "t.manifest.gz"
     truncated.write_bytes(gzip.compress((GOOD + "\n").encode() * 1000)[:-30])
-    argv = [a.format(m=manifest, gz=truncated) for a in args]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    argv = [a.format(m=manifest, gz=truncated, empty=empty) for a in args]
     result = run_augman("validate", *argv)
     assert result.returncode == 2
     assert message in result.stderr.decode()
