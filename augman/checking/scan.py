@@ -257,23 +257,25 @@ class Scanner:
         if bad:
             keep = list(map(not_, map(bad.__contains__, keysets)))
             lines, objects = list(compress(lines, keep)), list(compress(objects, keep))
+            keysets = list(compress(keysets, keep))
             counts = Counter({keys: n for keys, n in counts.items() if keys not in bad})
         if not lines or self._no_repeats(lines, objects, counts, None if bad else blob):
             return
-        found = self._per_line(lines, objects)
+        found = self._per_line(lines, objects, keysets)
         if not bad:
             yield from found
             return
         kept = list(compress(count(), keep))  # index among the kept lines -> index in the chunk
         yield from map(kept.__getitem__, found)
 
-    def _per_line(self, lines: list[bytes], objects: list[Top]) -> Iterator[int]:
+    def _per_line(
+        self, lines: list[bytes], objects: list[Top], keysets: list[tuple[str, ...]]
+    ) -> Iterator[int]:
         """The lines that fail the tests of :meth:`_no_repeats` on their own.
 
         Lengths first (one C loop per step, no copies): only lines longer than compact
         have their quotes counted.
         """
-        keysets = list(map(tuple, objects))
         value_lengths = map(sum, map(map, repeat(len), map(dict.values, objects)))  # type: ignore[arg-type]
         lengths = {keys: compact_length(keys) for keys in set(keysets)}
         compact = map(add, value_lengths, map(lengths.__getitem__, keysets))
@@ -281,13 +283,14 @@ class Scanner:
         if not loose:
             return
         lines, objects = [lines[i] for i in loose], [objects[i] for i in loose]
+        keysets = [keysets[i] for i in loose]
         line_quotes = map(bytes.count, lines, repeat(_QUOTE))
         value_quotes = map(
             bytes.count,
             map(b"".join, map(dict.values, objects)),  # type: ignore[arg-type]
             repeat(_QUOTE),
         )
-        key_quotes = map(self._key_quotes.get, map(tuple, objects), repeat(-1))
+        key_quotes = map(self._key_quotes.get, keysets, repeat(-1))
         yield from map(
             loose.__getitem__,
             compress(count(), map(ne, line_quotes, map(add, value_quotes, key_quotes))),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import IO, TypeVar
 
 CHUNK_LINES = 1024  # lines the scan engine checks at once
@@ -28,31 +28,37 @@ def arriving(stream: IO[bytes], size: int | None = None) -> Iterator[list[bytes]
     at the end of the input.
     """
     size = size or CHUNK_LINES
-    read, carry = stream.read1, b""  # type: ignore[attr-defined]
-    while data := read(ARRIVING_BYTES):
-        data = carry + data if carry else data
-        cut = data.rfind(b"\n") + 1
-        carry = data[cut:]
-        if cut:
-            lines = list(io.BytesIO(data[:cut]))  # splits on b"\n" only, unlike bytes.splitlines
-            for start in range(0, len(lines), size):
-                yield lines[start : start + size]
-    if carry:
-        yield [carry]
+    read = stream.read1  # type: ignore[attr-defined]
+    for lines in _whole_lines(iter(lambda: read(ARRIVING_BYTES), b"")):
+        for start in range(0, len(lines), size):
+            yield lines[start : start + size]
 
 
 def range_lines(handle: IO[bytes], start: int, end: int, block: int = 1 << 23) -> Iterator[bytes]:
     """The lines of ``handle`` in the byte range ``[start, end)``, read in large blocks."""
     handle.seek(start)
+
+    def blocks() -> Iterator[bytes]:
+        left = end - start
+        while left > 0 and (data := handle.read(min(block, left))):
+            left -= len(data)
+            yield data
+
+    return chain.from_iterable(_whole_lines(blocks()))
+
+
+def _whole_lines(blocks: Iterable[bytes]) -> Iterator[list[bytes]]:
+    """The whole lines of each block, a line cut by a block's end joined to its rest.
+
+    Lines split on b"\n" only, unlike ``bytes.splitlines``; a last line without a
+    newline comes at the end.
+    """
     carry = b""
-    while start < end:
-        data = handle.read(min(block, end - start))
-        if not data:
-            break
-        start += len(data)
-        buffer = carry + data
-        cut = buffer.rfind(b"\n") + 1
-        yield from io.BytesIO(buffer[:cut])  # splits on b"\n" only, unlike bytes.splitlines
-        carry = buffer[cut:]
+    for data in blocks:
+        data = carry + data if carry else data
+        cut = data.rfind(b"\n") + 1
+        carry = data[cut:]
+        if cut:
+            yield list(io.BytesIO(data[:cut]))
     if carry:
-        yield carry
+        yield [carry]
