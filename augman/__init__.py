@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from augman.version import __version__
 
 if TYPE_CHECKING:
-    from augman.api import dump, select, stats, stream, validate
+    from augman.api import dump, preview, select, stats, stream, validate
     from augman.checking.findings import Finding, Report, Severity, SourceSummary
     from augman.errors import AugmanError, DataError, S3Error, SinkError, SourceError, UsageError
     from augman.inputs.ordering import Shard
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         Wrap,
     )  # fmt: skip
     from augman.outputs.sinks import Sink
+    from augman.previewing.build import PreviewResult
     from augman.recordio.codec import CorruptStream
     from augman.recordio.dumping import DumpRow
     from augman.refs import Fetched, Mirror, RefError, Resolver, S3Resolver
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from augman.streaming.verdicts import BadLine
 
 _HOMES = {
-    "augman.api": ("dump", "select", "stats", "stream", "validate"),
+    "augman.api": ("dump", "preview", "select", "stats", "stream", "validate"),
     "augman.checking.findings": ("Finding", "Report", "Severity", "SourceSummary"),
     "augman.errors": (
         "AugmanError", "DataError", "S3Error", "SinkError", "SourceError", "UsageError",
@@ -55,6 +56,7 @@ _HOMES = {
         "ValueEncoding", "Wrap",
     ),
     "augman.outputs.sinks": ("Sink",),
+    "augman.previewing.build": ("PreviewResult",),
     "augman.recordio.codec": ("CorruptStream",),
     "augman.recordio.dumping": ("DumpRow",),
     "augman.refs": ("Fetched", "Mirror", "RefError", "Resolver", "S3Resolver"),
@@ -85,6 +87,7 @@ __all__ = [
     "LabelStats",
     "Mirror",
     "OnError",
+    "PreviewResult",
     "RefError",
     "RefStats",
     "Report",
@@ -109,6 +112,7 @@ __all__ = [
     "Writer",
     "__version__",
     "dump",
+    "preview",
     "select",
     "stats",
     "stream",

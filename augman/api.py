@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from augman.inputs.ordering import Shard
     from augman.inputs.sources import Source
     from augman.outputs.sinks import Sink
+    from augman.previewing.build import PreviewResult, Progress
     from augman.recordio.dumping import DumpRow
     from augman.refs import Mirror, Resolver
     from augman.selecting.pipeline import SelectResult, Writer
@@ -237,3 +238,52 @@ def _shard(value: Shard | str | None) -> Shard | None:
     from augman.inputs.ordering import Shard
 
     return Shard.parse(value) if isinstance(value, str) else value
+
+
+def preview(
+    manifest: str,
+    out: str | Path | None = None,
+    *,
+    attrs: Sequence[str] | None = None,
+    where: str | None = None,
+    head: int | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+    limit: int = 1000,
+    mirrors: Sequence[Mirror | str] = (),
+    resolver: Resolver | None = None,
+    concurrency: int = 16,
+    thumbnail_size: int = 320,
+    s3_client: Callable[[], Any] | None = None,
+    watch: Watch | None = None,
+    progress: Progress | None = None,
+) -> PreviewResult:
+    """Draw the labels of ``manifest`` on its data in one self-contained HTML page.
+
+    Returns a :class:`PreviewResult` whose ``html`` is the page; with ``out`` (a
+    path) the page is also written there, whole or not at all. Labels are found by
+    ``<label>-metadata.type`` (classification, multi-label, bounding boxes, semantic
+    segmentation, label verification, text classification, named entities), or are
+    the ``attrs`` named, read by their shape. Each card shows the line number, the
+    source URI and the findings of :func:`validate` (with ``attrs``) on that line.
+    Lines are chosen as :func:`select` chooses them: ``where``, then ``sample``
+    (seeded by ``seed``), then ``head``; otherwise the first ``limit``. Images and
+    masks are read through ``mirrors`` or S3 (``resolver`` replaces both),
+    ``concurrency`` at a time, and inlined as thumbnails of at most
+    ``thumbnail_size`` pixels; one that cannot be fetched or decoded is a card with
+    the reason. ``progress(done, total)`` is called as cards are made.
+    """
+    from augman import refs
+    from augman.previewing import build
+    from augman.selecting.plan import make_plan
+
+    names = check_attribute_names(attrs) if attrs is not None else None
+    plan = make_plan(where=where, head=head, sample=sample, seed=seed)
+    if resolver is None:
+        parsed = [m if isinstance(m, refs.Mirror) else refs.Mirror.parse(m) for m in mirrors]
+        resolver = refs.S3Resolver(parsed, s3_client=s3_client)
+    look = build.Look(thumbnail_size, concurrency, progress)
+    return build.run(
+        manifest, plan, resolver, attrs=names, limit=limit, look=look, out=out,
+        s3_client=s3_client, watch=watch,
+    )  # fmt: skip

@@ -7,6 +7,7 @@ import os
 import sys
 
 from augman.cli import dump as _dump  # noqa: F401  (registers its commands)
+from augman.cli import preview as _preview  # noqa: F401  (registers its command)
 from augman.cli import select as _select  # noqa: F401  (registers its command)
 from augman.cli import stats as _stats  # noqa: F401  (registers its commands)
 from augman.cli import stream as _stream  # noqa: F401  (registers its commands)

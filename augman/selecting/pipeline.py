@@ -37,6 +37,7 @@ from augman.inputs.lines import arriving, chunks
 from augman.inputs.ordering import Shard, line_offsets, permutation, read_in_order
 from augman.inputs.sources import CHUNK, Source, open_source
 from augman.options import OnError
+from augman.selecting import sampling
 from augman.selecting.plan import SelectPlan
 from augman.selecting.splits import Assigner, position_key, value_key
 from augman.selecting.where import Where
@@ -302,15 +303,7 @@ def _missing(source: str, line_no: int, attr: str, top: Top) -> Finding:
 
 def _sampled(items: Iterable[Item], size: int, seed: int, shuffle: bool) -> Iterator[Item]:
     """Exactly ``size`` items (or all, if fewer), uniformly: one pass, reservoir sampling."""
-    rng = random.Random(f"augman:sample:{seed}")
-    reservoir: list[Item] = []
-    for seen, item in enumerate(items):
-        if seen < size:
-            reservoir.append(item)
-        else:
-            slot = rng.randrange(seen + 1)
-            if slot < size:
-                reservoir[slot] = item
+    reservoir = sampling.reservoir(items, size, seed)
     if shuffle:
         random.Random(f"augman:sample-order:{seed}").shuffle(reservoir)
     else:
