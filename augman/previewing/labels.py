@@ -86,13 +86,17 @@ def labels_of(line: Mapping[str, Any], attrs: Sequence[str] | None) -> list[Labe
 
 def image_uri(line: Mapping[str, Any], attrs: Sequence[str] | None) -> str | None:
     """The URI of the image the labels are drawn on, if the line has one."""
-    value = line.get(IMAGE_SOURCE)
-    if isinstance(value, str):
-        return value
+    name = _image_attribute(line, attrs)
+    return line[name] if name is not None else None
+
+
+def _image_attribute(line: Mapping[str, Any], attrs: Sequence[str] | None) -> str | None:
+    """``source-ref``, else the first ``-ref`` of ``attrs`` that is not a label with metadata."""
+    if isinstance(line.get(IMAGE_SOURCE), str):
+        return IMAGE_SOURCE
     for name in attrs or ():
-        value = line.get(name)
-        if name.endswith("-ref") and isinstance(value, str) and _kind_of(line, name) is None:
-            return value
+        if name.endswith("-ref") and isinstance(line.get(name), str) and not _kind_of(line, name):
+            return name
     return None
 
 
@@ -112,15 +116,14 @@ def read(name: str, value: Any, metadata: Mapping[str, Any]) -> Label:
 
 
 def _label_names(line: Mapping[str, Any], attrs: Sequence[str] | None) -> list[str]:
-    if attrs is not None:
-        return [
-            name
-            for name in attrs
-            if name in line and name not in (IMAGE_SOURCE, TEXT_SOURCE)
-            and not name.endswith("-metadata")
-            and (not name.endswith("-ref") or _kind_of(line, name) is not None)
-        ]  # fmt: skip
-    return [name for name in line if _kind_of(line, name) is not None]
+    if attrs is None:
+        return [name for name in line if _kind_of(line, name) is not None]
+    image = _image_attribute(line, attrs)
+    return [
+        name
+        for name in attrs
+        if name in line and name not in (image, TEXT_SOURCE) and not name.endswith("-metadata")
+    ]
 
 
 def _metadata(line: Mapping[str, Any], name: str) -> Mapping[str, Any]:

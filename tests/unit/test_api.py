@@ -25,7 +25,7 @@ def test_every_exported_name_resolves() -> None:
     assert set(dir(augman)) == set(augman.__all__)
 
 
-@pytest.mark.parametrize("name", ["validate", "select", "stream", "stats", "dump"])
+@pytest.mark.parametrize("name", ["validate", "select", "stream", "stats", "dump", "preview"])
 def test_the_commands_are_the_api_functions_with_typed_documented_options(name: str) -> None:
     function = getattr(augman, name)
     assert function is getattr(api, name)
