@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ import typer
 from augman import api
 from augman.cli._app import (
     EXIT_OK,
+    PROGRESS_AFTER,
     EndpointUrl,
     Manifest,
     Profile,
@@ -106,7 +108,7 @@ def _tell(result: PreviewResult) -> None:
 
 @contextlib.contextmanager
 def _fetch_progress() -> Iterator[Callable[[int, int], None] | None]:
-    """A transient progress bar on stderr while images are fetched, on a terminal only."""
+    """A transient bar on stderr while images are fetched: on a terminal, after a second."""
     if not sys.stderr.isatty() or os.environ.get("AUGMAN_NO_PROGRESS"):
         yield None
         return
@@ -116,10 +118,13 @@ def _fetch_progress() -> Iterator[Callable[[int, int], None] | None]:
         TextColumn("images"), BarColumn(), MofNCompleteColumn(),
         console=stderr_console(), transient=True,
     )  # fmt: skip
+    started = time.monotonic()
     task: list[Any] = []
 
     def advance(done: int, total: int) -> None:
         if not task:
+            if time.monotonic() - started < PROGRESS_AFTER:
+                return
             bar.start()
             task.append(bar.add_task("images", total=total))
         bar.update(task[0], completed=done)

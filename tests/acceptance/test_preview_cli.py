@@ -53,3 +53,40 @@ def test_run_problems_exit_2_in_augman_style(cli: Any, tmp_path: Path) -> None:
         assert result.exit_code == 2, args
         assert result.stderr.startswith("augman: error: ") and says in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_fetching_shows_a_bar_on_a_terminal_after_a_while(monkeypatch: Any) -> None:
+    import io
+
+    from augman.cli import preview
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(preview.sys, "stderr", terminal)
+    monkeypatch.delenv("AUGMAN_NO_PROGRESS")
+    monkeypatch.setattr(preview, "PROGRESS_AFTER", 0.0)
+    with preview._fetch_progress() as advance:
+        assert advance is not None
+        advance(3, 8)
+    assert "images" in terminal.getvalue() and "3/8" in terminal.getvalue()
+    monkeypatch.setattr(preview, "PROGRESS_AFTER", 60.0)
+    terminal.truncate(0)
+    with preview._fetch_progress() as advance:
+        assert advance is not None
+        advance(3, 8)  # a quick run: no bar at all
+    assert terminal.getvalue() == ""
+
+
+def test_open_opens_the_written_page(cli: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    manifest = tmp_path / "m.manifest"
+    manifest.write_text('{"source":"hello"}\n')
+    result = cli("preview", manifest, "-o", tmp_path / "p.html", "--open")
+    assert result.exit_code == 0
+    assert opened == [(tmp_path / "p.html").resolve().as_uri()]
