@@ -18,7 +18,7 @@
       if (visible) count += 1;
     }
     for (const button of buttons) button.classList.toggle("on", chosen.has(button.dataset.k));
-    shown.textContent = count + " of " + cards.length + " cards shown";
+    shown.textContent = count.toLocaleString("en") + " of " + cards.length.toLocaleString("en") + " cards shown";
   }
 
   for (const button of buttons) {

@@ -183,7 +183,10 @@ def _media(card: Card, palette: Palette) -> str:
     if not isinstance(image, Thumb):
         reason = image.reason if isinstance(image, Unavailable) else "not fetched"
         return f'<div class="media missing">{_e(reason)}</div>'
-    layers = [f'<img class="image" src="{image.data_uri()}" alt="line {card.line_no}">']
+    layers = [
+        f'<img class="image" src="{image.data_uri()}" alt="line {card.line_no}" '
+        'loading="lazy" decoding="async">'
+    ]
     for attribute, mask in card.masks:
         if isinstance(mask, Thumb):
             layers.append(f'<img class="mask" src="{mask.data_uri()}" alt="{_e(attribute)}">')
