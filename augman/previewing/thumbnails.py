@@ -100,6 +100,7 @@ class Thumbnailer:
         try:
             fetched = self._resolver.fetch(job.uri)
             if fetched.length > self._max:
+                _close(fetched)
                 return Unavailable(f"{fetched.length:,} bytes: too large to preview")
             data = b"".join(fetched.chunks)
         except AugmanError as exc:
@@ -110,8 +111,15 @@ class Thumbnailer:
             return image_thumbnail(data, self._size)
         except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
             return Unavailable(f"cannot decode: {exc}")
-        except (OSError, ValueError, SyntaxError) as exc:  # Pillow's errors for damaged files
+        except Exception as exc:  # a damaged file can make Pillow raise almost anything
             return Unavailable(f"cannot decode: {type(exc).__name__}: {exc}")
+
+
+def _close(fetched: Fetched) -> None:
+    """Let go of an object that will not be read (a large one may hold a connection)."""
+    close = getattr(fetched.chunks, "close", None)
+    if callable(close):
+        close()
 
 
 def image_thumbnail(data: bytes, size: int) -> Thumb:

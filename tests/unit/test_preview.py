@@ -283,3 +283,15 @@ def test_a_thousand_cards_are_quick(tmp_path: Path) -> None:
     result = augman.preview(str(path), mirrors=[MIRROR])
     assert result.cards == 1000 and result.unavailable == 0
     assert time.perf_counter() - started < 10
+
+
+def test_an_object_too_large_to_preview_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "big.png").write_bytes(png((4, 4)) + b"\0" * 100)
+    resolver = augman.S3Resolver([augman.Mirror.parse(f"s3://bkt/i={tmp_path}")], small_object=10)
+    from augman.previewing.thumbnails import Carried, Job
+
+    thumbnailer = Thumbnailer(resolver, 64, max_object=50)
+    fetched = thumbnailer.fetch(thumbnailer.ask(Job("s3://bkt/i/big.png")))
+    assert isinstance(fetched.chunks, Carried)
+    assert isinstance(fetched.chunks.outcome, Unavailable)
+    assert "too large to preview" in fetched.chunks.outcome.reason
