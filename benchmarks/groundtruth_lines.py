@@ -51,7 +51,11 @@ def multilabel(rng: random.Random, kind: str = "image") -> Line:
     meta = _meta(rng, f"{kind}-classification-multilabel")
     meta["class-map"] = {str(i): CLASSES[i] for i in ids}
     meta["confidence-map"] = {str(i): round(rng.random(), 2) for i in ids}
-    return {"source-ref": _src(rng, "jpg" if kind == "image" else "txt"), "tags": ids, "tags-metadata": meta}
+    return {
+        "source-ref": _src(rng, "jpg" if kind == "image" else "txt"),
+        "tags": ids,
+        "tags-metadata": meta,
+    }
 
 
 def boxes(rng: random.Random, spelling: str = "object-detection") -> Line:
@@ -66,7 +70,10 @@ def boxes(rng: random.Random, spelling: str = "object-detection") -> Line:
         annotations.append(box)
         objects.append({"confidence": round(rng.uniform(0.3, 1.0), 2)})
         class_map[str(cid)] = CLASSES[cid]
-    label = {"image_size": [{"width": width, "height": height, "depth": 3}], "annotations": annotations}
+    label = {
+        "image_size": [{"width": width, "height": height, "depth": 3}],
+        "annotations": annotations,
+    }
     meta = _meta(rng, spelling, objects=objects)
     meta["class-map"] = class_map
     return {"source-ref": _src(rng), "bounding-box": label, "bounding-box-metadata": meta}
@@ -119,7 +126,12 @@ def point_cloud_segmentation(rng: random.Random) -> Line:
     meta["color-map"] = {"0": {"class-name": "Background", "hex-color": "#ffffff", "confidence": 0}}
     ref = f"s3://{BUCKET}/out/{rng.randrange(1000)}.zlib"
     frame = {"format": "binary/xyzi", "unix-timestamp": 1566861644.759115}
-    return {"source-ref": _src(rng, "bin"), "source-ref-metadata": frame, "lidar-ss-ref": ref, "lidar-ss-ref-metadata": meta}
+    return {
+        "source-ref": _src(rng, "bin"),
+        "source-ref-metadata": frame,
+        "lidar-ss-ref": ref,
+        "lidar-ss-ref-metadata": meta,
+    }
 
 
 def cuboids(rng: random.Random) -> Line:
@@ -143,7 +155,11 @@ def cuboids(rng: random.Random) -> Line:
         )
     meta = _meta(rng, "point_cloud_object_detection", objects=[])
     meta["class_map"] = {"0": "Car"}  # the developer guide's 3D example spells it so
-    return {"source-ref": _src(rng, "txt"), "3d-box": {"annotations": annotations}, "3d-box-metadata": meta}
+    return {
+        "source-ref": _src(rng, "txt"),
+        "3d-box": {"annotations": annotations},
+        "3d-box-metadata": meta,
+    }
 
 
 def tracking(rng: random.Random) -> Line:
@@ -151,7 +167,11 @@ def tracking(rng: random.Random) -> Line:
     meta["objects"] = [{"frame-no": 300, "confidence": []}, {"frame-no": 301, "confidence": [0.5]}]
     meta["class-map"] = {"0": "Car", "1": "Person"}
     ref = f"s3://{BUCKET}/out/{rng.randrange(1000)}/SeqLabel.json"
-    return {"source-ref": f"s3://{BUCKET}/in/seq1.json", "lidar-ref": ref, "lidar-ref-metadata": meta}
+    return {
+        "source-ref": f"s3://{BUCKET}/in/seq1.json",
+        "lidar-ref": ref,
+        "lidar-ref-metadata": meta,
+    }
 
 
 EXAMPLES: dict[str, Callable[[random.Random], Line]] = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import compress, count, repeat
-from operator import getitem, gt, is_
+from operator import eq, getitem, gt, is_, is_not
 from typing import Any
 
 import msgspec
@@ -26,7 +26,7 @@ from augman.checking.lines import MAX_SHAPES, Top
 from augman.checking.rules import RULES
 from augman.groundtruth import structs
 from augman.groundtruth.exact import exact_problems, json_path
-from augman.groundtruth.rules import Problem, problems
+from augman.groundtruth.rules import Problem, column_problems
 from augman.groundtruth.types import (
     METADATA_SUFFIX,
     TaskType,
@@ -77,11 +77,17 @@ class LabelChecker:
         if not any(pairs.values()):
             return {}
         if len(distinct) == 1:
-            return dict.fromkeys(pairs[keysets[0]], list(range(len(keysets))))
+            return {pair: list(range(len(keysets))) for pair in pairs[keysets[0]]}
+        # one hash of each line's key set, then C-level passes over small ints
+        numbered = {keys: n for n, keys in enumerate(k for k in distinct if pairs[k])}
+        ids = list(map(numbered.get, keysets))
         groups: dict[Pair, list[int]] = {}
-        for pair in {pair for found in pairs.values() for pair in found}:
-            having = {keys for keys, found in pairs.items() if pair in found}
-            groups[pair] = list(compress(count(), map(having.__contains__, keysets)))
+        for keys, n in numbered.items():
+            where = list(compress(count(), map(eq, ids, repeat(n))))
+            for pair in pairs[keys]:
+                groups.setdefault(pair, []).extend(where)
+        for where in groups.values():
+            where.sort()  # runs from several key sets (linear when there is one)
         return groups
 
     def _pairs_of(self, keys: tuple[str, ...]) -> tuple[Pair, ...]:
@@ -156,7 +162,7 @@ class _Pair:
             return  # no Ground Truth type here (3D frames' source-ref-metadata, user columns)
         metas = decode_column((structs.METADATA,), values, joined)
         tasks = list(map(structs.TAGGED.get, map(type, metas)))
-        for j in compress(count(), map(_is_none, metas)):
+        for j in compress(count(), map(is_, metas, repeat(None))):
             self.exact(self.where[j])
         if self.label_key is None:
             for j in compress(count(), tasks):
@@ -165,23 +171,22 @@ class _Pair:
         for task in set(tasks) - {None}:
             self.check_task(task, tasks, metas)  # type: ignore[arg-type]
 
-    def check_task(
-        self, task: TaskType, tasks: list[TaskType | None], metas: list[Any]
-    ) -> None:
+    def check_task(self, task: TaskType, tasks: list[TaskType | None], metas: list[Any]) -> None:
         label_key = self.label_key
         assert label_key is not None
         mine = list(compress(count(), map(is_, tasks, repeat(task))))
         indexes = self.where if len(mine) == len(self.where) else [self.where[j] for j in mine]
         values = list(map(getitem, map(self.tops.__getitem__, indexes), repeat(label_key)))
         labels = decode_column(structs.LABELS[task.name], values, None)
-        for j, label in enumerate(labels):
-            index = indexes[j]
-            if label is None:
-                self.exact(index)
-                continue
-            found = problems(task, label, metas[mine[j]], label_key)
-            if found:
-                self.report(index, task, found, label)
+        if None in labels:
+            for j in compress(count(), map(is_, labels, repeat(None))):
+                self.exact(indexes[j])
+            good = list(compress(count(), map(is_not, labels, repeat(None))))
+            indexes, labels = [indexes[j] for j in good], [labels[j] for j in good]
+            mine = [mine[j] for j in good]
+        column = metas if len(mine) == len(metas) else [metas[j] for j in mine]
+        for j, found in column_problems(task, labels, column, label_key):
+            self.report(indexes[j], task, found, labels[j])
 
     # -- the exact way, one line ------------------------------------------------------------
 
@@ -237,10 +242,6 @@ def _for_groundtruth(top: Top) -> bool:
     return "source" in top or any(
         key.endswith(METADATA_SUFFIX) and _MARK in bytes(raw) for key, raw in top.items()
     )
-
-
-def _is_none(value: object) -> bool:
-    return value is None
 
 
 def decode_column(

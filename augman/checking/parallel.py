@@ -101,7 +101,9 @@ def scan_parallel(
         # fork() with threads alive warns on 3.12+; ours (a progress poller) hold no lock the
         # workers take, and fork spares library callers spawn's re-import of their __main__
         warnings.simplefilter("ignore", DeprecationWarning)
-        futures = [pool.submit(check_range, path, name, a, b, attrs, limit, content) for a, b in ranges]
+        futures = [
+            pool.submit(check_range, path, name, a, b, attrs, limit, content) for a, b in ranges
+        ]
         results = [future.result() for future in futures]
     return _merge(name, collector, attrs, results)
 

@@ -32,8 +32,8 @@ from itertools import chain, compress, count, repeat
 from operator import add, is_not, le, ne, not_
 from typing import Any, cast
 
-from augman.checking.findings import Finding, Severity
 from augman.checking.chunkrules import ChunkRule
+from augman.checking.findings import Finding, Severity
 from augman.checking.lines import (
     DECODE_ERRORS,
     EMPTY_VALUES,
@@ -148,7 +148,9 @@ class Scanner:
         self.exact_lines += 1
         if top is not None and self.rules:
             for rule in self.rules:
-                self._found.extend(rule.check_chunk([line_no], [line], [top], [tuple(top)]).get(0, ()))
+                self._found.extend(
+                    rule.check_chunk([line_no], [line], [top], [tuple(top)]).get(0, ())
+                )
         if not self._found:
             return top, []
         found = list(self._found)

@@ -94,7 +94,8 @@ def parse_attr_schema(text: str) -> tuple[str, str]:
     name, sep, path = text.partition("=")
     if not sep or not name or not path:
         raise UsageError(
-            f"--attr-schema {text!r}: expected NAME=FILE", hint="e.g. --attr-schema class=class.json"
+            f"--attr-schema {text!r}: expected NAME=FILE",
+            hint="e.g. --attr-schema class=class.json",
         )
     return name, path
 

@@ -11,6 +11,7 @@ from rich.text import Text
 from augman import api
 from augman.checking.findings import Severity
 from augman.checking.rules import RULES
+from augman.checking.schemas import parse_attr_schema
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -26,7 +27,6 @@ from augman.cli._app import (
     stdout_console,
     tell_if_reading_the_terminal,
 )  # fmt: skip
-from augman.checking.schemas import parse_attr_schema
 from augman.cli._commands import AugmanCommand
 from augman.inputs import s3
 from augman.options import FailOn, ReportFormat

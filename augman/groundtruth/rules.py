@@ -1,13 +1,17 @@
 """The rules JSON Schema cannot express, on labels already known to fit their schema.
 
-Each rule takes the label and its metadata as Structs (:mod:`augman.groundtruth.structs`)
-and returns :class:`Problem` values, most often none: the clean case costs a few
-comparisons. Rule codes are those of ``augman/checking/rules.py`` (AM405-AM411, AM409 the -ref name).
+The label and its metadata come as Structs (:mod:`augman.groundtruth.structs`).
+A column of labels is first tested by each kind's ``clean`` test (a few C-level
+passes a line, no messages); only the lines that fail it have their problems
+worked out one by one (:func:`problems`), so both ways always agree. Rule codes are
+those of ``augman/checking/rules.py``: AM405-AM411.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import compress, count
+from operator import add, attrgetter, not_
 from typing import Any, NamedTuple
 
 from augman.groundtruth import structs as s
@@ -26,21 +30,89 @@ class Problem(NamedTuple):
     message: str
 
 
-Rule = Callable[[Any, Any, str], list[Problem]]
 NONE: list[Problem] = []
 
 
+def column_problems(
+    task: TaskType, labels: Sequence[Any], metas: Sequence[Any], attribute: str
+) -> Iterator[tuple[int, list[Problem]]]:
+    """``(j, problems)`` for each line ``j`` of a column whose label has any."""
+    kind = task.kind
+    if kind is LabelKind.ref:
+        if not attribute.endswith("-ref"):
+            yield from ((j, _ref(attribute)) for j in range(len(labels)))
+        return
+    clean = _CLEAN.get(kind)
+    if clean is None:
+        return
+    for j in compress(count(), map(not_, map(clean, labels, metas))):
+        found = problems(task, labels[j], metas[j], attribute)
+        if found:
+            yield j, found
+
+
 def problems(task: TaskType, label: Any, metadata: s.Metadata, attribute: str) -> list[Problem]:
-    """The problems of one label (``label`` and ``metadata`` as Structs) of attribute ``attribute``."""
-    return _RULES[task.kind](label, metadata, attribute)
+    """The problems of one label (``label`` and ``metadata`` as Structs) of ``attribute``."""
+    if task.kind is LabelKind.ref:
+        return NONE if attribute.endswith("-ref") else _ref(attribute)
+    return _RULES[task.kind](label, metadata)
 
 
-def _class_ids(label: Sequence[Any], metadata: s.Metadata, attribute: str) -> list[Problem]:
-    return _ids_in_map(label, metadata, ()) if label else NONE
+# -- the clean tests: True when a label has no problem at all ---------------------------------
+
+_LEFT, _TOP, _WIDTH, _HEIGHT = map(attrgetter, ("left", "top", "width", "height"))
+_CLASS_ID = attrgetter("class_id")
 
 
-def _boxes(label: s.Boxes | s.DashBoxes, metadata: s.Detected, attribute: str) -> list[Problem]:
+def _ids_known(ids: Sequence[Any], metadata: s.Metadata) -> bool:
+    names = metadata.class_map()
+    return names is None or not ids or (bool(names) and all(map(names.__contains__, ids)))
+
+
+def _boxes_clean(label: s.Boxes, metadata: s.Detected) -> bool:
     boxes = label.annotations
+    if not boxes:
+        return False
+    objects = metadata.objects
+    if objects is not s.UNSET and len(objects) != len(boxes):
+        return False
+    size = label.image_size[0]  # left and top >= 0 is the Struct's
+    if max(map(add, map(_LEFT, boxes), map(_WIDTH, boxes))) > size.width:
+        return False
+    if max(map(add, map(_TOP, boxes), map(_HEIGHT, boxes))) > size.height:
+        return False
+    return _ids_known(list(map(_CLASS_ID, boxes)), metadata)
+
+
+def _cuboids_clean(label: s.Cuboids, metadata: s.Mapped) -> bool:
+    cuboids = label.annotations
+    return bool(cuboids) and _ids_known(list(map(_CLASS_ID, cuboids)), metadata)
+
+
+def _spans_clean(label: s.Spans, metadata: s.Spanned) -> bool:
+    body, entities = label.annotations, metadata.entities
+    if entities is not s.UNSET and len(entities) != len(body.entities):
+        return False
+    known = {item.label for item in body.labels}
+    return all(entity.label in known for entity in body.entities)
+
+
+_CLEAN: dict[LabelKind, Callable[[Any, Any], bool]] = {
+    LabelKind.class_ids: _ids_known,
+    LabelKind.boxes: _boxes_clean,
+    LabelKind.cuboids: _cuboids_clean,
+    LabelKind.spans: _spans_clean,
+}
+
+# -- the problems, with messages ----------------------------------------------------------
+
+
+def _class_ids(label: Sequence[Any], metadata: s.Metadata) -> list[Problem]:
+    return _ids_in_map(label, metadata, ())
+
+
+def _boxes(label: s.Boxes | s.DashBoxes, metadata: s.Detected) -> list[Problem]:
+    boxes: Sequence[s.Box | s.DashBox] = label.annotations
     if not boxes:
         return [Problem("AM410", False, ("annotations",), "no boxes: annotations is empty")]
     found: list[Problem] = []
@@ -52,7 +124,12 @@ def _boxes(label: s.Boxes | s.DashBoxes, metadata: s.Detected, attribute: str) -
     size = label.image_size[0]
     width, height = size.width, size.height
     for i, box in enumerate(boxes):
-        if box.left < 0 or box.top < 0 or box.left + box.width > width or box.top + box.height > height:
+        if (
+            box.left < 0
+            or box.top < 0
+            or box.left + box.width > width
+            or box.top + box.height > height
+        ):
             found.append(_outside(i, box, width, height))
     return found
 
@@ -68,7 +145,7 @@ def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
-def _cuboids(label: s.Cuboids, metadata: s.Mapped, attribute: str) -> list[Problem]:
+def _cuboids(label: s.Cuboids, metadata: s.Mapped) -> list[Problem]:
     cuboids = label.annotations
     if not cuboids:
         return [Problem("AM410", False, ("annotations",), "no cuboids: annotations is empty")]
@@ -78,23 +155,25 @@ def _cuboids(label: s.Cuboids, metadata: s.Mapped, attribute: str) -> list[Probl
 def _ids_in_map(ids: Sequence[Any], metadata: s.Metadata, prefix: Path) -> list[Problem]:
     """AM405 for each id that is not a key of the class map (none when there is no map)."""
     names = metadata.class_map()
-    if names is None:
+    if names is None or not ids:
         return NONE
     if not names:
         return [_empty_map(metadata)]
     return [
-        Problem("AM405", False, (*prefix, i), f"class id {class_id!r} is not a key of the class-map")
+        Problem(
+            "AM405", False, (*prefix, i), f"class id {class_id!r} is not a key of the class-map"
+        )
         for i, class_id in enumerate(ids)
-        if str(class_id) not in names
+        if int(class_id) not in names  # "3" and 3 both name the class-map's "3"
     ]
 
 
 def _empty_map(metadata: s.Metadata) -> Problem:
-    spelt = "class_map" if getattr(metadata, "class_map_underscore", s.UNSET) else "class-map"
+    spelt = "class_map" if getattr(metadata, "class_map_underscore", s.UNSET) == {} else "class-map"
     return Problem("AM411", True, (spelt,), f"{spelt} is empty: the class ids name no class")
 
 
-def _spans(label: s.Spans, metadata: s.Spanned, attribute: str) -> list[Problem]:
+def _spans(label: s.Spans, metadata: s.Spanned) -> list[Problem]:
     body = label.annotations
     found: list[Problem] = []
     entities = metadata.entities
@@ -109,22 +188,19 @@ def _spans(label: s.Spans, metadata: s.Spanned, attribute: str) -> list[Problem]
     return found
 
 
-def _ref(label: str, metadata: s.Metadata, attribute: str) -> list[Problem]:
-    if attribute.endswith("-ref"):
-        return NONE
+def _ref(attribute: str) -> list[Problem]:
     message = f"the label attribute {attribute!r} holds an S3 URI but does not end in -ref"
     return [Problem("AM409", False, (), message)]
 
 
-def _nothing(label: Any, metadata: s.Metadata, attribute: str) -> list[Problem]:
+def _nothing(label: Any, metadata: s.Metadata) -> list[Problem]:
     return NONE
 
 
-_RULES: dict[LabelKind, Rule] = {
+_RULES: dict[LabelKind, Callable[[Any, Any], list[Problem]]] = {
     LabelKind.class_id: _nothing,
     LabelKind.class_ids: _class_ids,
     LabelKind.boxes: _boxes,
     LabelKind.cuboids: _cuboids,
     LabelKind.spans: _spans,
-    LabelKind.ref: _ref,
 }

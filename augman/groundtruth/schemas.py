@@ -19,7 +19,7 @@ from augman.groundtruth.types import TaskType
 @functools.cache
 def schema_of(task: TaskType) -> dict[str, Any]:
     """The JSON Schema of a task type, as loaded from the package."""
-    text = resources.files("augman").joinpath("schemas", task.schema).read_text("utf-8")
+    text = resources.files("augman").joinpath("schemas").joinpath(task.schema).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -28,7 +28,7 @@ class LabelKind(str, enum.Enum):
     ref = "ref"  # the S3 URI of a label file (PNG, SeqLabel.json, zlib)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object a task: compared and hashed by identity
 class TaskType:
     """One Ground Truth task type.
 
