@@ -76,7 +76,9 @@ def _boxes_clean(label: s.Boxes, metadata: s.Detected) -> bool:
     objects = metadata.objects
     if objects is not s.UNSET and len(objects) != len(boxes):
         return False
-    size = label.image_size[0]  # left and top >= 0 is the Struct's
+    size = label.image_size[0]
+    if min(map(_LEFT, boxes)) < 0 or min(map(_TOP, boxes)) < 0:
+        return False
     if max(map(add, map(_LEFT, boxes), map(_WIDTH, boxes))) > size.width:
         return False
     if max(map(add, map(_TOP, boxes), map(_HEIGHT, boxes))) > size.height:

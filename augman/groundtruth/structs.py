@@ -45,15 +45,11 @@ class ImageSize(Struct, gc=False):
 
 
 class Box(Struct, gc=False):
-    """A box with ``class_id`` (images, spec 5.2).
-
-    ``left`` and ``top`` are at least 0 here, not in the schema: a box that starts
-    outside its image goes the exact way, where the rules report it (AM407).
-    """
+    """A box with ``class_id`` (images, spec 5.2)."""
 
     class_id: ClassId
-    left: Size
-    top: Size
+    left: float
+    top: float
     width: Size
     height: Size
 
@@ -62,8 +58,8 @@ class DashBox(Struct, gc=False):
     """A box with ``class-id`` (the spelling of video and 3D outputs)."""
 
     class_id: ClassId = field(name="class-id")
-    left: Size
-    top: Size
+    left: float
+    top: float
     width: Size
     height: Size
 
