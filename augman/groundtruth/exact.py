@@ -24,7 +24,7 @@ def exact_problems(task: TaskType, label: Any, metadata: Any, attribute: str) ->
     if errors:
         return [_problem(error) for error in errors]
     converted = structs.convert_label(task, label)
-    meta = structs.convert_metadata(task, metadata)
+    meta = structs.convert_metadata(metadata)
     if converted is structs.UNSET or meta is None:
         return []  # valid under the schema, in a form the rules do not read (mixed spellings)
     return problems(task, converted, meta, attribute)

@@ -245,9 +245,10 @@ def _tagged(type_: str, task: TaskType) -> type[Metadata]:
     return cast("type[Metadata]", struct)
 
 
-TAGGED: dict[type[Metadata], TaskType] = {
-    _tagged(type_, task): task for type_, task in TASK_TYPES.items()
+BY_TYPE: dict[str, type[Metadata]] = {
+    type_: _tagged(type_, task) for type_, task in TASK_TYPES.items()
 }
+TAGGED: dict[type[Metadata], TaskType] = {struct: TASK_TYPES[t] for t, struct in BY_TYPE.items()}
 METADATA = msgspec.json.Decoder(Union[tuple(TAGGED)])  # type: ignore[valid-type]  # noqa: UP007
 LABELS: dict[str, tuple[msgspec.json.Decoder[Any], ...]] = {
     task.name: tuple(msgspec.json.Decoder(shape) for shape in _LABELS[task.kind])
@@ -265,9 +266,11 @@ def convert_label(task: TaskType, value: Any) -> Any:
     return UNSET
 
 
-def convert_metadata(task: TaskType, value: Any) -> Metadata | None:
-    """A decoded metadata object as the task's Struct (lax), or None if it will not go."""
-    struct = next(s for s, t in TAGGED.items() if t is task)
+def convert_metadata(value: dict[str, Any]) -> Metadata | None:
+    """A decoded metadata object as the Struct of its type (lax), or None if it will not go."""
+    struct = BY_TYPE.get(value.get("type"))  # type: ignore[arg-type]
+    if struct is None:
+        return None
     try:
         return msgspec.convert(value, struct, strict=False)
     except msgspec.ValidationError:
