@@ -12,9 +12,10 @@ mention ``"groundtruth/`` cost one substring search per column.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import compress, count, repeat
-from operator import eq, getitem, gt, is_, is_not
+from operator import getitem, gt, is_, is_not
 from typing import Any
 
 import msgspec
@@ -78,12 +79,15 @@ class LabelChecker:
             return {}
         if len(distinct) == 1:
             return {pair: list(range(len(keysets))) for pair in pairs[keysets[0]]}
-        # one hash of each line's key set, then C-level passes over small ints
+        # one hash of each line's key set, then a C-level sort of small ints (stable, so
+        # each key set's lines stay in order)
         numbered = {keys: n for n, keys in enumerate(k for k in distinct if pairs[k])}
-        ids = list(map(numbered.get, keysets))
+        ids = list(map(numbered.get, keysets, repeat(-1)))
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ranked = list(map(ids.__getitem__, order))
         groups: dict[Pair, list[int]] = {}
         for keys, n in numbered.items():
-            where = list(compress(count(), map(eq, ids, repeat(n))))
+            where = order[bisect_left(ranked, n) : bisect_right(ranked, n)]
             for pair in pairs[keys]:
                 groups.setdefault(pair, []).extend(where)
         for where in groups.values():
