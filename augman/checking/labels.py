@@ -30,6 +30,7 @@ from augman.groundtruth.exact import exact_problems, json_path
 from augman.groundtruth.rules import Problem, column_problems
 from augman.groundtruth.types import (
     METADATA_SUFFIX,
+    LabelKind,
     TaskType,
     is_groundtruth_type,
     label_for,
@@ -182,6 +183,8 @@ class _Pair:
         indexes = self.where if len(mine) == len(self.where) else [self.where[j] for j in mine]
         values = list(map(getitem, map(self.tops.__getitem__, indexes), repeat(label_key)))
         labels = decode_column(structs.LABELS[task.name], values, None)
+        if task.kind is LabelKind.ref:
+            labels = structs.check_refs(labels)
         if None in labels:
             for j in compress(count(), map(is_, labels, repeat(None))):
                 self.exact(indexes[j])

@@ -10,8 +10,8 @@ those of ``augman/checking/rules.py``: AM405-AM411.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from itertools import compress, count
-from operator import add, attrgetter, not_
+from itertools import chain, compress, count, repeat
+from operator import add, attrgetter, getitem, gt, is_, not_
 from typing import Any, NamedTuple
 
 from augman.groundtruth import structs as s
@@ -38,12 +38,14 @@ def column_problems(
 ) -> Iterator[tuple[int, list[Problem]]]:
     """``(j, problems)`` for each line ``j`` of a column whose label has any."""
     kind = task.kind
+    if not labels:
+        return
     if kind is LabelKind.ref:
         if not attribute.endswith("-ref"):
             yield from ((j, _ref(attribute)) for j in range(len(labels)))
         return
     clean = _CLEAN.get(kind)
-    if clean is None:
+    if clean is None or _COLUMN_CLEAN[kind](labels, metas):
         return
     for j in compress(count(), map(not_, map(clean, labels, metas))):
         found = problems(task, labels[j], metas[j], attribute)
@@ -98,6 +100,73 @@ def _spans_clean(label: s.Spans, metadata: s.Spanned) -> bool:
     known = {item.label for item in body.labels}
     return all(entity.label in known for entity in body.entities)
 
+
+# -- the same tests over a whole column at once (C-level passes over all its boxes) ------------
+
+_ANNOTATIONS, _OBJECTS, _IMAGE_SIZE = map(attrgetter, ("annotations", "objects", "image_size"))
+_CLASS_MAP = attrgetter("class_map_")  # the class-map as Ground Truth spells it for images
+
+
+def _maps_known(ids: list[Any], counts: list[int], metas: Sequence[Any]) -> bool:
+    """Every id (``counts[j]`` of them for line j) is a key of its line's non-empty class-map."""
+    maps = list(map(_CLASS_MAP, metas))
+    if any(map(is_, maps, repeat(s.UNSET))):
+        maps = [meta.class_map() for meta in metas]  # spelt class_map, or none
+        if None in maps:
+            return False  # no class map: line by line
+    if not all(compress(maps, counts)):
+        return False  # an empty class-map for some ids (AM411)
+    return all(map(dict.__contains__, chain.from_iterable(map(repeat, maps, counts)), ids))
+
+
+def _class_ids_column(labels: Sequence[Any], metas: Sequence[Any]) -> bool:
+    counts = list(map(len, labels))
+    return _maps_known(list(chain.from_iterable(labels)), counts, metas)
+
+
+def _boxes_column(labels: Sequence[Any], metas: Sequence[Any]) -> bool:
+    boxes_of = list(map(_ANNOTATIONS, labels))
+    counts = list(map(len, boxes_of))
+    if not all(counts):
+        return False
+    try:
+        if list(map(len, map(_OBJECTS, metas))) != counts:
+            return False
+    except TypeError:  # a line without objects
+        return False
+    boxes = list(chain.from_iterable(boxes_of))
+    lefts, tops = list(map(_LEFT, boxes)), list(map(_TOP, boxes))
+    if min(lefts) < 0 or min(tops) < 0:
+        return False
+    sizes = list(map(getitem, map(_IMAGE_SIZE, labels), repeat(0)))
+    widths = chain.from_iterable(map(repeat, map(_WIDTH, sizes), counts))
+    if any(map(gt, map(add, lefts, map(_WIDTH, boxes)), widths)):
+        return False
+    heights = chain.from_iterable(map(repeat, map(_HEIGHT, sizes), counts))
+    if any(map(gt, map(add, tops, map(_HEIGHT, boxes)), heights)):
+        return False
+    return _maps_known(list(map(_CLASS_ID, boxes)), counts, metas)
+
+
+def _cuboids_column(labels: Sequence[Any], metas: Sequence[Any]) -> bool:
+    cuboids_of = list(map(_ANNOTATIONS, labels))
+    counts = list(map(len, cuboids_of))
+    if not all(counts):
+        return False
+    ids = list(map(_CLASS_ID, chain.from_iterable(cuboids_of)))
+    return _maps_known(ids, counts, metas)
+
+
+def _line_by_line(labels: Sequence[Any], metas: Sequence[Any]) -> bool:
+    return False
+
+
+_COLUMN_CLEAN: dict[LabelKind, Callable[[Sequence[Any], Sequence[Any]], bool]] = {
+    LabelKind.class_ids: _class_ids_column,
+    LabelKind.boxes: _boxes_column,
+    LabelKind.cuboids: _cuboids_column,
+    LabelKind.spans: _line_by_line,
+}
 
 _CLEAN: dict[LabelKind, Callable[[Any, Any], bool]] = {
     LabelKind.class_ids: _ids_known,

@@ -10,6 +10,7 @@ null is refused as the schemas refuse it.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Annotated, Any, Literal, Union, cast
 
 import msgspec
@@ -250,10 +251,23 @@ BY_TYPE: dict[str, type[Metadata]] = {
 }
 TAGGED: dict[type[Metadata], TaskType] = {struct: TASK_TYPES[t] for t, struct in BY_TYPE.items()}
 METADATA = msgspec.json.Decoder(Union[tuple(TAGGED)])  # type: ignore[valid-type]  # noqa: UP007
+# -ref labels decode as plain strings, their "s3://" tested a column at a time (check_refs):
+# a regular expression a value costs more than the decoding
+_FAST = {**_LABELS, LabelKind.ref: (str,)}
 LABELS: dict[str, tuple[msgspec.json.Decoder[Any], ...]] = {
-    task.name: tuple(msgspec.json.Decoder(shape) for shape in _LABELS[task.kind])
+    task.name: tuple(msgspec.json.Decoder(shape) for shape in _FAST[task.kind])
     for task in TASK_TYPES.values()
 }
+
+
+def check_refs(labels: list[Any]) -> list[Any]:
+    """-ref labels decoded as strings, with None for those that are not ``s3://`` URIs."""
+    try:
+        if all(map(str.startswith, labels, repeat("s3://"))):
+            return labels
+    except TypeError:  # a None among them (a value that is not a string)
+        pass
+    return [v if isinstance(v, str) and v.startswith("s3://") else None for v in labels]
 
 
 def convert_label(task: TaskType, value: Any) -> Any:
