@@ -284,8 +284,16 @@ def _one(decoders: Sequence[msgspec.json.Decoder[Any]], value: Any) -> Any:
 
 
 def key_column(line: bytes, key: str) -> int | None:
-    """The 1-based character column of the top-level key ``key`` in ``line``."""
-    offsets = jsonline.key_offsets(jsonline.body_of(line), key)
-    if not offsets:
-        return None
-    return len(line[: offsets[0]].decode("utf-8", "replace")) + 1
+    """The 1-based character column of the top-level key ``key`` in ``line``.
+
+    A key written once in the line is found with one search (a quote inside a string
+    is escaped, so ``"key"`` there is always a key); else the line is tokenized.
+    """
+    quoted = b'"' + key.encode("utf-8", "surrogatepass") + b'"'
+    at = line.find(quoted)
+    if at < 0 or line.count(quoted) > 1 or b"\\u" in line[:at]:
+        offsets = jsonline.key_offsets(jsonline.body_of(line), key)
+        if not offsets:
+            return None
+        at = offsets[0]
+    return len(line[:at].decode("utf-8", "replace")) + 1

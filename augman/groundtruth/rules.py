@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, compress, count, repeat
-from operator import add, attrgetter, getitem, gt, is_, not_
+from operator import add, and_, attrgetter, contains, getitem, gt, is_, lt, ne, not_, or_
 from typing import Any, NamedTuple
 
 from augman.groundtruth import structs as s
@@ -45,9 +45,12 @@ def column_problems(
             yield from ((j, _ref(attribute)) for j in range(len(labels)))
         return
     clean = _CLEAN.get(kind)
-    if clean is None or _COLUMN_CLEAN[kind](labels, metas):
+    if clean is None:
         return
-    for j in compress(count(), map(not_, map(clean, labels, metas))):
+    suspects = _COLUMN_SUSPECTS[kind](labels, metas)
+    if suspects is None:
+        suspects = set(compress(count(), map(not_, map(clean, labels, metas))))
+    for j in sorted(suspects):
         found = problems(task, labels[j], metas[j], attribute)
         if found:
             yield j, found
@@ -101,70 +104,94 @@ def _spans_clean(label: s.Spans, metadata: s.Spanned) -> bool:
     return all(entity.label in known for entity in body.entities)
 
 
-# -- the same tests over a whole column at once (C-level passes over all its boxes) ------------
+# -- the same tests over a whole column at once: which lines may have a problem --------------
 
 _ANNOTATIONS, _OBJECTS, _IMAGE_SIZE = map(attrgetter, ("annotations", "objects", "image_size"))
 _CLASS_MAP = attrgetter("class_map_")  # the class-map as Ground Truth spells it for images
+Suspects = set[int] | None  # None: every line must be tested on its own
 
 
-def _maps_known(ids: list[Any], counts: list[int], metas: Sequence[Any]) -> bool:
-    """Every id (``counts[j]`` of them for line j) is a key of its line's non-empty class-map."""
-    maps = list(map(_CLASS_MAP, metas))
+class _Anything:
+    """Stands in for a missing class map: every id is in it (there is nothing to check)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ANYTHING = _Anything()
+
+
+def _unknown_ids(ids: list[Any], counts: list[int], metas: Sequence[Any]) -> set[int]:
+    """Lines with an id (``counts[j]`` of them on line j) that is not a key of their
+    class map, or with ids and an empty class map."""
+    maps: list[Any] = list(map(_CLASS_MAP, metas))
     if any(map(is_, maps, repeat(s.UNSET))):
         maps = [meta.class_map() for meta in metas]  # spelt class_map, or none
-        if None in maps:
-            return False  # no class map: line by line
-    if not all(compress(maps, counts)):
-        return False  # an empty class-map for some ids (AM411)
-    return all(map(dict.__contains__, chain.from_iterable(map(repeat, maps, counts)), ids))
+        maps = [_ANYTHING if names is None else names for names in maps]
+    bad = set(compress(count(), map(and_, map(bool, counts), map(not_, maps))))
+    known = list(map(contains, chain.from_iterable(map(repeat, maps, counts)), ids))
+    if not all(known):
+        bad.update(compress(_line_of_each(counts), map(not_, known)))
+    return bad
 
 
-def _class_ids_column(labels: Sequence[Any], metas: Sequence[Any]) -> bool:
+def _line_of_each(counts: list[int]) -> Iterator[int]:
+    """The line of each item when line j has ``counts[j]`` items."""
+    return chain.from_iterable(map(repeat, count(), counts))
+
+
+def _class_ids_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
     counts = list(map(len, labels))
-    return _maps_known(list(chain.from_iterable(labels)), counts, metas)
+    return _unknown_ids(list(chain.from_iterable(labels)), counts, metas)
 
 
-def _boxes_column(labels: Sequence[Any], metas: Sequence[Any]) -> bool:
+def _boxes_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
     boxes_of = list(map(_ANNOTATIONS, labels))
     counts = list(map(len, boxes_of))
-    if not all(counts):
-        return False
+    bad = set(compress(count(), map(not_, counts)))  # no boxes
     try:
-        if list(map(len, map(_OBJECTS, metas))) != counts:
-            return False
+        bad.update(compress(count(), map(ne, map(len, map(_OBJECTS, metas)), counts)))
     except TypeError:  # a line without objects
-        return False
+        return None
     boxes = list(chain.from_iterable(boxes_of))
+    if not boxes:
+        return bad
     lefts, tops = list(map(_LEFT, boxes)), list(map(_TOP, boxes))
-    if min(lefts) < 0 or min(tops) < 0:
-        return False
     sizes = list(map(getitem, map(_IMAGE_SIZE, labels), repeat(0)))
     widths = chain.from_iterable(map(repeat, map(_WIDTH, sizes), counts))
-    if any(map(gt, map(add, lefts, map(_WIDTH, boxes)), widths)):
-        return False
     heights = chain.from_iterable(map(repeat, map(_HEIGHT, sizes), counts))
-    if any(map(gt, map(add, tops, map(_HEIGHT, boxes)), heights)):
-        return False
-    return _maps_known(list(map(_CLASS_ID, boxes)), counts, metas)
+    outside = list(
+        map(
+            or_,
+            map(or_, map(lt, lefts, repeat(0)), map(lt, tops, repeat(0))),
+            map(
+                or_,
+                map(gt, map(add, lefts, map(_WIDTH, boxes)), widths),
+                map(gt, map(add, tops, map(_HEIGHT, boxes)), heights),
+            ),
+        )
+    )
+    if any(outside):
+        bad.update(compress(_line_of_each(counts), outside))
+    return bad | _unknown_ids(list(map(_CLASS_ID, boxes)), counts, metas)
 
 
-def _cuboids_column(labels: Sequence[Any], metas: Sequence[Any]) -> bool:
+def _cuboids_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
     cuboids_of = list(map(_ANNOTATIONS, labels))
     counts = list(map(len, cuboids_of))
-    if not all(counts):
-        return False
+    bad = set(compress(count(), map(not_, counts)))
     ids = list(map(_CLASS_ID, chain.from_iterable(cuboids_of)))
-    return _maps_known(ids, counts, metas)
+    return bad | _unknown_ids(ids, counts, metas)
 
 
-def _line_by_line(labels: Sequence[Any], metas: Sequence[Any]) -> bool:
-    return False
+def _line_by_line(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
+    return None
 
 
-_COLUMN_CLEAN: dict[LabelKind, Callable[[Sequence[Any], Sequence[Any]], bool]] = {
-    LabelKind.class_ids: _class_ids_column,
-    LabelKind.boxes: _boxes_column,
-    LabelKind.cuboids: _cuboids_column,
+_COLUMN_SUSPECTS: dict[LabelKind, Callable[[Sequence[Any], Sequence[Any]], Suspects]] = {
+    LabelKind.class_ids: _class_ids_suspects,
+    LabelKind.boxes: _boxes_suspects,
+    LabelKind.cuboids: _cuboids_suspects,
     LabelKind.spans: _line_by_line,
 }
 
