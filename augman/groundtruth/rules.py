@@ -108,6 +108,7 @@ def _spans_clean(label: s.Spans, metadata: s.Spanned) -> bool:
 
 _ANNOTATIONS, _OBJECTS, _IMAGE_SIZE = map(attrgetter, ("annotations", "objects", "image_size"))
 _CLASS_MAP = attrgetter("class_map_")  # the class-map as Ground Truth spells it for images
+_BOX = attrgetter("left", "top", "width", "height")
 Suspects = set[int] | None  # None: every line must be tested on its own
 
 
@@ -156,23 +157,14 @@ def _boxes_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
     boxes = list(chain.from_iterable(boxes_of))
     if not boxes:
         return bad
-    lefts, tops = list(map(_LEFT, boxes)), list(map(_TOP, boxes))
+    lefts, tops, widths, heights = zip(*map(_BOX, boxes), strict=True)  # one pass, then columns
     sizes = list(map(getitem, map(_IMAGE_SIZE, labels), repeat(0)))
-    widths = chain.from_iterable(map(repeat, map(_WIDTH, sizes), counts))
-    heights = chain.from_iterable(map(repeat, map(_HEIGHT, sizes), counts))
-    outside = list(
-        map(
-            or_,
-            map(or_, map(lt, lefts, repeat(0)), map(lt, tops, repeat(0))),
-            map(
-                or_,
-                map(gt, map(add, lefts, map(_WIDTH, boxes)), widths),
-                map(gt, map(add, tops, map(_HEIGHT, boxes)), heights),
-            ),
-        )
-    )
-    if any(outside):
-        bad.update(compress(_line_of_each(counts), outside))
+    for starts, lengths, limit in ((lefts, widths, _WIDTH), (tops, heights, _HEIGHT)):
+        limits = list(chain.from_iterable(map(repeat, map(limit, sizes), counts)))
+        ends = list(map(add, starts, lengths))
+        if min(starts) < 0 or any(map(gt, ends, limits)):
+            outside = map(or_, map(lt, starts, repeat(0)), map(gt, ends, limits))
+            bad.update(compress(_line_of_each(counts), outside))
     return bad | _unknown_ids(list(map(_CLASS_ID, boxes)), counts, metas)
 
 
