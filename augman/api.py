@@ -17,6 +17,7 @@ from augman.checking.findings import Finding, FindingCollector, Report, SourceSu
 from augman.options import Join, OnError, ValueEncoding, Wrap, choice
 
 if TYPE_CHECKING:
+    from augman.checking.schemas import ContentOptions
     from augman.inputs.ordering import Shard
     from augman.inputs.sources import Source
     from augman.outputs.sinks import Sink
@@ -43,6 +44,9 @@ def validate(
     s3_client: Callable[[], Any] | None = None,
     watch: Watch | None = None,
     jobs: int = 1,
+    groundtruth: bool = True,
+    schema: str | Path | Mapping[str, Any] | None = None,
+    attr_schemas: Mapping[str, str | Path | Mapping[str, Any]] | None = None,
 ) -> Report:
     """Check every line of each manifest; return all findings in a :class:`Report`.
 
@@ -54,11 +58,27 @@ def validate(
     reading of each source (the CLI shows a progress bar with it). ``jobs`` > 1
     (0: one per CPU) checks a large plain file in that many processes, with the
     same report as a serial run.
+
+    ``groundtruth`` checks each Ground Truth label (an attribute ``L`` whose
+    ``L-metadata.type`` names a known task type) against its built-in schema and
+    rules (AM401-AM413). ``schema`` is a JSON Schema (a file, or the schema itself)
+    every line must satisfy (AM440); ``attr_schemas`` maps attribute names to the
+    JSON Schema of their values (AM441). A schema that cannot be read or is not
+    valid raises :class:`UsageError`.
     """
     from augman.checking import parallel
+    from augman.checking.schemas import ContentOptions, load_schema
     from augman.inputs.sources import expand_folders, open_source
 
     names = check_attribute_names(attrs) if attrs is not None else None
+    content = ContentOptions(
+        groundtruth,
+        load_schema(schema) if schema is not None else None,
+        tuple(
+            (name, load_schema(spec, f"--attr-schema {name}={spec}"))
+            for name, spec in (attr_schemas or {}).items()
+        ),
+    )
     manifests = expand_folders(manifests)
     collector = FindingCollector(max_findings)
     summaries = []
@@ -66,9 +86,11 @@ def validate(
         with open_source(spec, s3_client) as source, _watching(watch, source):
             workers = parallel.job_count(jobs, source.size or 0) if source.path else 1
             if workers > 1 and source.path:
-                lines = parallel.scan_parallel(source.path, source.name, collector, names, workers)
+                lines = parallel.scan_parallel(
+                    source.path, source.name, collector, names, workers, content
+                )
             else:
-                lines = scan(source, collector.add, names)
+                lines = scan(source, collector.add, names, content)
             summaries.append(SourceSummary(source.name, lines, source.size_read()))
     collector.kept.sort(
         key=lambda f: (manifests.index(f.source) if f.source in manifests else 0, f.line or 0)
@@ -76,11 +98,17 @@ def validate(
     return collector.report(tuple(summaries))
 
 
-def scan(source: Source, emit: Callable[[Finding], None], attrs: Sequence[str] | None) -> int:
+def scan(
+    source: Source,
+    emit: Callable[[Finding], None],
+    attrs: Sequence[str] | None,
+    content: ContentOptions | None = None,
+) -> int:
     """Run every line and file rule over ``source``; return the number of lines."""
     from augman.checking.scan import Scanner
 
-    scanner = Scanner(source.name, attrs)
+    rules = content.build(source.name) if content is not None else ()
+    scanner = Scanner(source.name, attrs, rules=rules)
     for chunk in scanner.scan_stream(source.stream):
         for findings in chunk.findings.values():
             for finding in findings:

@@ -54,7 +54,7 @@ def bare(path: Path) -> None:
 
 def library(path: Path, attrs: tuple[str, ...]) -> None:
     report = augman.validate([str(path)], attrs=attrs)
-    if report.findings:
+    if report.failed():  # warnings (AM410: images with no boxes) are expected
         raise SystemExit(f"unexpected findings: {report.findings[:3]}")
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from augman.checking.findings import Finding, FindingCollector, Severity
 from augman.checking.lines import LineChecker
 from augman.checking.scan import Scanner
+from augman.checking.schemas import ContentOptions
 from augman.inputs.lines import range_lines
 
 MIN_BYTES_PER_JOB = 4 << 20  # below this a worker's start-up costs more than it saves
@@ -56,7 +57,13 @@ def split_ranges(path: str, parts: int) -> list[tuple[int, int]]:
 
 
 def check_range(
-    path: str, name: str, start: int, end: int, attrs: Sequence[str] | None, limit: int
+    path: str,
+    name: str,
+    start: int,
+    end: int,
+    attrs: Sequence[str] | None,
+    limit: int,
+    content: ContentOptions | None = None,
 ) -> RangeResult:
     """Check the lines of ``path`` in ``[start, end)``; runs in a worker process."""
     result = RangeResult()
@@ -68,7 +75,8 @@ def check_range(
         else:
             result.findings.append(finding)
 
-    scanner = Scanner(name, attrs, at_start=start == 0)
+    rules = content.build(name) if content is not None else ()
+    scanner = Scanner(name, attrs, at_start=start == 0, rules=rules)
     with open(path, "rb") as handle:
         for chunk in scanner.scan_stream(range_lines(handle, start, end)):
             for findings in chunk.findings.values():
@@ -79,7 +87,12 @@ def check_range(
 
 
 def scan_parallel(
-    path: str, name: str, collector: FindingCollector, attrs: Sequence[str] | None, jobs: int
+    path: str,
+    name: str,
+    collector: FindingCollector,
+    attrs: Sequence[str] | None,
+    jobs: int,
+    content: ContentOptions | None = None,
 ) -> int:
     """Check ``path`` in ``jobs`` processes, collecting findings in file order; return its lines."""
     limit = collector.limit
@@ -88,7 +101,9 @@ def scan_parallel(
         # fork() with threads alive warns on 3.12+; ours (a progress poller) hold no lock the
         # workers take, and fork spares library callers spawn's re-import of their __main__
         warnings.simplefilter("ignore", DeprecationWarning)
-        futures = [pool.submit(check_range, path, name, a, b, attrs, limit) for a, b in ranges]
+        futures = [
+            pool.submit(check_range, path, name, a, b, attrs, limit, content) for a, b in ranges
+        ]
         results = [future.result() for future in futures]
     return _merge(name, collector, attrs, results)
 

@@ -23,6 +23,7 @@ hypothesis test holds the two paths to that.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,6 +32,7 @@ from itertools import chain, compress, count, repeat
 from operator import add, is_not, le, ne, not_
 from typing import Any, cast
 
+from augman.checking.chunkrules import ChunkRule
 from augman.checking.findings import Finding, Severity
 from augman.checking.lines import (
     DECODE_ERRORS,
@@ -91,10 +93,17 @@ class Scanner:
     ``at_start`` is False for a part of a file that does not start at its first line
     (``--jobs``), where no byte order mark is looked for. ``exact_lines`` counts the
     lines that went through the per-line checker, ``bulk_lines`` the rest.
+    ``rules`` check the content of every line that is an object after the line rules
+    (Ground Truth labels, user schemas: ``validate`` only).
     """
 
     def __init__(
-        self, source: str, attrs: Sequence[str] | None = None, *, at_start: bool = True
+        self,
+        source: str,
+        attrs: Sequence[str] | None = None,
+        *,
+        at_start: bool = True,
+        rules: Sequence[ChunkRule] = (),
     ) -> None:
         self._found: list[Finding] = []
         self.checker = LineChecker(source, self._found.append, attrs, at_start)
@@ -104,6 +113,7 @@ class Scanner:
         self.exact_lines = 0
         self._key_quotes: dict[tuple[str, ...], int] = {}
         self._refs = _RefColumn()
+        self.rules = tuple(rules)
 
     @property
     def source(self) -> str:
@@ -136,6 +146,11 @@ class Scanner:
         """One line on its own (live input): its object (None if unusable) and findings."""
         top = self.checker.check(line_no, line)
         self.exact_lines += 1
+        if top is not None and self.rules:
+            for rule in self.rules:
+                self._found.extend(
+                    rule.check_chunk([line_no], [line], [top], [tuple(top)]).get(0, ())
+                )
         if not self._found:
             return top, []
         found = list(self._found)
@@ -157,14 +172,33 @@ class Scanner:
         result = ChunkScan(numbers, lines, tops, {}, [])
         if not suspects:
             self._tally(numbers, keysets, counts)
-            return result
-        start = 0
-        for index in sorted(suspects):
-            self._tally(numbers[start:index], keysets[start:index])
-            self._exact(result, index)
-            start = index + 1
-        self._tally(numbers[start:], keysets[start:])
+        else:
+            start = 0
+            for index in sorted(suspects):
+                self._tally(numbers[start:index], keysets[start:index])
+                self._exact(result, index)
+                start = index + 1
+            self._tally(numbers[start:], keysets[start:])
+        if self.rules:
+            self._apply_rules(result, keysets, failed)
         return result
+
+    def _apply_rules(
+        self, result: ChunkScan, keysets: list[tuple[str, ...]], failed: list[int]
+    ) -> None:
+        """Run the content rules over the chunk's objects; merge their findings in."""
+        for index in failed:  # a line the exact checker recovered (a BOM) has keys after all
+            top = result.tops[index]
+            keysets[index] = tuple(top) if top is not None else ()
+        for rule in self.rules:
+            for index, found in rule.check_chunk(
+                result.numbers, result.lines, result.tops, keysets
+            ).items():
+                result.findings.setdefault(index, []).extend(found)
+                if index not in result.rejected and any(
+                    f.severity is Severity.error for f in found
+                ):
+                    bisect.insort(result.rejected, index)
 
     def _exact(self, result: ChunkScan, index: int) -> None:
         top = self.checker.check(result.numbers[index], result.lines[index])

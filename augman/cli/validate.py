@@ -11,6 +11,7 @@ from rich.text import Text
 from augman import api
 from augman.checking.findings import Severity
 from augman.checking.rules import RULES
+from augman.checking.schemas import parse_attr_schema
 from augman.cli._app import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -54,6 +55,18 @@ def validate(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to a file instead of stdout."
     ),
+    no_gt: bool = typer.Option(
+        False, "--no-gt", help="Do not check Ground Truth labels against their -metadata type."
+    ),
+    schema: Path | None = typer.Option(
+        None, "--schema", metavar="FILE", help="A JSON Schema every line must satisfy."
+    ),
+    attr_schema: list[str] | None = typer.Option(
+        None,
+        "--attr-schema",
+        metavar="NAME=FILE",
+        help="A JSON Schema for one attribute's value (repeatable).",
+    ),
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
@@ -62,6 +75,9 @@ def validate(
 
     Exit 0 when nothing at or above --fail-on was found, 1 when something was,
     2 when the check could not run.
+
+    Ground Truth labels (an attribute L whose L-metadata.type is groundtruth/...)
+    are checked against the schema of their task type unless --no-gt is given.
 
     Example: augman validate train.manifest --attrs source-ref,class --format github
     """
@@ -74,6 +90,9 @@ def validate(
             s3_client=s3.client_factory(endpoint_url, region, profile),
             watch=progress_for,
             jobs=jobs,
+            groundtruth=not no_gt,
+            schema=schema,
+            attr_schemas=dict(map(parse_attr_schema, attr_schema or ())),
         )
         console = stdout_console()
         if output is not None:

@@ -16,7 +16,9 @@ from benchmarks.generate import DEFECTS, KINDS, attribute_names, generate
 def test_a_defect_free_manifest_validates_clean(tmp_path: Path, kind: str) -> None:
     result = generate(tmp_path / "m.manifest", 200, kind, seed=7)
     report = augman.validate([str(result.path)], attrs=attribute_names(kind))
-    assert report.findings == ()
+    # images with no boxes (Ground Truth writes them too) are worth a warning, no more
+    assert {f.code for f in report.findings} <= {"AM410"}
+    assert not report.failed()
     assert result.defects == {}
 
 

@@ -17,6 +17,7 @@ RANKS = {
     "errors": 0, "version": 0,
     "options": 1, "jsontext": 1,
     "inputs": 2,
+    "groundtruth": 2,
     "checking": 3,
     "recordio": 4, "outputs": 4, "refs": 4,
     "selecting": 5, "streaming": 5, "statistics": 5,

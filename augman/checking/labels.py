@@ -1,0 +1,299 @@
+"""Ground Truth labels checked against their task type, a chunk of lines at a time.
+
+For every ``L-metadata`` key of a chunk, its column of raw values is decoded in
+one msgspec call into the Struct its ``type`` names (a tagged union), and each
+task's label column likewise into the task's label Struct: a value that decodes is
+valid under the task's JSON Schema, so the common case costs two C loops and the
+explicit rules of :mod:`augman.groundtruth.rules`. A value that does not decode goes
+the exact way (:func:`~augman.groundtruth.exact.exact_problems`: the JSON Schema
+itself, then the rules), one line at a time. Lines whose metadata columns never
+mention ``"groundtruth/`` cost one substring search per column.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from itertools import compress, count, repeat
+from operator import getitem, gt, is_, is_not
+from typing import Any
+
+import msgspec
+
+from augman import jsontext
+from augman.checking import jsonline
+from augman.checking.findings import Finding
+from augman.checking.lines import MAX_SHAPES, Top
+from augman.checking.rules import RULES
+from augman.groundtruth import structs
+from augman.groundtruth.exact import exact_problems, json_path
+from augman.groundtruth.rules import Problem, column_problems
+from augman.groundtruth.types import (
+    METADATA_SUFFIX,
+    LabelKind,
+    TaskType,
+    is_groundtruth_type,
+    label_for,
+    task_for,
+)
+from augman.inputs.s3uri import S3Uri, S3UriError
+
+# Ground Truth's limits on its *input* manifests (spec 6), held to lines Ground Truth reads or wrote
+LINE_LIMIT = 100_000  # characters a line
+ATTRIBUTE_LIMIT = 20_000  # characters an attribute value
+_MARK = b'"groundtruth/'
+_NEWLINE = b"\n"
+_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
+SMALL = 16  # a run this short that fails to decode as a whole is decoded value by value
+Pair = tuple[str, str | None]  # (metadata key, its label attribute or None)
+Found = dict[int, list[Finding]]
+
+
+class LabelChecker:
+    """Checks the Ground Truth labels of one manifest's lines (AM401-AM413)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._pairs: dict[tuple[str, ...], tuple[Pair, ...]] = {}
+
+    def check_chunk(
+        self,
+        numbers: Sequence[int],
+        lines: list[bytes],
+        tops: list[Top | None],
+        keysets: list[tuple[str, ...]],
+    ) -> Found:
+        """The findings of a chunk's lines, by index; ``keysets[i]`` is ``tuple(tops[i])``."""
+        found: Found = {}
+        if max(map(len, lines)) > ATTRIBUTE_LIMIT:  # bytes >= characters
+            self._limits(numbers, lines, tops, found)
+        for pair, where in self._groups(keysets).items():
+            _Pair(self, pair, where, numbers, lines, tops, found).check()
+        return found
+
+    # -- which lines have which metadata -------------------------------------------------
+
+    def _groups(self, keysets: list[tuple[str, ...]]) -> dict[Pair, list[int]]:
+        distinct = set(keysets)
+        pairs = {keys: self._pairs_of(keys) for keys in distinct}
+        if not any(pairs.values()):
+            return {}
+        if len(distinct) == 1:
+            return {pair: list(range(len(keysets))) for pair in pairs[keysets[0]]}
+        # one hash of each line's key set, then a C-level sort of small ints (stable, so
+        # each key set's lines stay in order)
+        numbered = {keys: n for n, keys in enumerate(k for k in distinct if pairs[k])}
+        ids = list(map(numbered.get, keysets, repeat(-1)))
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ranked = list(map(ids.__getitem__, order))
+        groups: dict[Pair, list[int]] = {}
+        for keys, n in numbered.items():
+            where = order[bisect_left(ranked, n) : bisect_right(ranked, n)]
+            for pair in pairs[keys]:
+                groups.setdefault(pair, []).extend(where)
+        for where in groups.values():
+            where.sort()  # runs from several key sets (linear when there is one)
+        return groups
+
+    def _pairs_of(self, keys: tuple[str, ...]) -> tuple[Pair, ...]:
+        known = self._pairs.get(keys)
+        if known is None:
+            known = tuple(
+                (key, label_for(key, keys)) for key in keys if key.endswith(METADATA_SUFFIX)
+            )
+            if len(self._pairs) < MAX_SHAPES:
+                self._pairs[keys] = known
+        return known
+
+    # -- Ground Truth's input limits --------------------------------------------------------
+
+    def _limits(
+        self, numbers: Sequence[int], lines: list[bytes], tops: list[Top | None], found: Found
+    ) -> None:
+        for i in compress(count(), map(gt, map(len, lines), repeat(ATTRIBUTE_LIMIT))):
+            line, top = lines[i], tops[i]
+            if top is None or not _for_groundtruth(top):
+                continue
+            chars = len(jsonline.body_of(line).decode("utf-8", "replace"))
+            if chars > LINE_LIMIT:
+                message = f"the line is {chars:,} characters long; Ground Truth reads at most {LINE_LIMIT:,}"
+                self.add(found, i, numbers[i], None, "AM412", message)
+            for key, raw in top.items():
+                if len(raw) > ATTRIBUTE_LIMIT:
+                    size = len(bytes(raw).decode("utf-8", "replace"))
+                    if size > ATTRIBUTE_LIMIT:
+                        message = f"{key} is {size:,} characters long; Ground Truth reads at most {ATTRIBUTE_LIMIT:,}"
+                        self.add(found, i, numbers[i], key_column(line, key), "AM413", message, key)
+
+    def add(
+        self,
+        found: Found,
+        index: int,
+        line_no: int,
+        column: int | None,
+        code: str,
+        message: str,
+        attribute: str | None = None,
+    ) -> None:
+        rule = RULES[code]
+        finding = Finding(
+            self.source, line_no, column, code, rule.severity, message, rule.hint, attribute
+        )
+        found.setdefault(index, []).append(finding)
+
+
+class _Pair:
+    """One metadata key's column over the lines of a chunk that have it."""
+
+    def __init__(
+        self,
+        checker: LabelChecker,
+        pair: Pair,
+        where: list[int],
+        numbers: Sequence[int],
+        lines: list[bytes],
+        tops: list[Top | None],
+        found: Found,
+    ) -> None:
+        self.checker, self.where, self.found = checker, where, found
+        self.meta_key, self.label_key = pair
+        self.numbers, self.lines = numbers, lines
+        self.tops: list[Top] = tops  # type: ignore[assignment]  # lines of a key set are objects
+
+    def check(self) -> None:
+        values = list(map(getitem, map(self.tops.__getitem__, self.where), repeat(self.meta_key)))
+        joined = _NEWLINE.join(values)
+        if _MARK not in joined:
+            return  # no Ground Truth type here (3D frames' source-ref-metadata, user columns)
+        metas = decode_column((structs.METADATA,), values, joined)
+        tasks = list(map(structs.TAGGED.get, map(type, metas)))
+        for j in compress(count(), map(is_, metas, repeat(None))):
+            self.exact(self.where[j])
+        if self.label_key is None:
+            for j in compress(count(), tasks):
+                self.unpaired(self.where[j])
+            return
+        for task in set(tasks) - {None}:
+            self.check_task(task, tasks, metas)  # type: ignore[arg-type]
+
+    def check_task(self, task: TaskType, tasks: list[TaskType | None], metas: list[Any]) -> None:
+        label_key = self.label_key
+        assert label_key is not None
+        mine = list(compress(count(), map(is_, tasks, repeat(task))))
+        indexes = self.where if len(mine) == len(self.where) else [self.where[j] for j in mine]
+        values = list(map(getitem, map(self.tops.__getitem__, indexes), repeat(label_key)))
+        labels = decode_column(structs.LABELS[task.name], values, None)
+        if task.kind is LabelKind.ref:
+            labels = structs.check_refs(labels)
+        if None in labels:
+            for j in compress(count(), map(is_, labels, repeat(None))):
+                self.exact(indexes[j])
+            good = list(compress(count(), map(is_not, labels, repeat(None))))
+            indexes, labels = [indexes[j] for j in good], [labels[j] for j in good]
+            mine = [mine[j] for j in good]
+        column = metas if len(mine) == len(metas) else [metas[j] for j in mine]
+        for j, found in column_problems(task, labels, column, label_key):
+            self.report(indexes[j], task, found, labels[j])
+
+    # -- the exact way, one line ------------------------------------------------------------
+
+    def exact(self, index: int) -> None:
+        top, meta_key, label_key = self.tops[index], self.meta_key, self.label_key
+        meta = jsontext.loads(bytes(top[meta_key]))
+        if not isinstance(meta, dict) or not is_groundtruth_type(meta.get("type")):
+            return
+        task = task_for(meta["type"])
+        if task is None:
+            message = f"{meta_key}: unknown Ground Truth type {meta['type']!r}"
+            self.add(index, meta_key, "AM403", message)
+        if label_key is None:
+            self.unpaired(index)
+            return
+        if task is not None:
+            label = jsontext.loads(bytes(top[label_key]))
+            self.report(index, task, exact_problems(task, label, meta, label_key), label)
+
+    def unpaired(self, index: int) -> None:
+        base = self.meta_key[: -len(METADATA_SUFFIX)]
+        message = f"{self.meta_key} describes a label, but the line has no {base} attribute"
+        self.add(index, self.meta_key, "AM404", message)
+
+    def report(self, index: int, task: TaskType, found: list[Problem], label: Any) -> None:
+        label_key = self.label_key
+        assert label_key is not None
+        for problem in found:
+            key = self.meta_key if problem.in_metadata else label_key
+            message = f"{json_path(key, problem.path)}: {problem.message} ({task.title})"
+            self.add(index, key, problem.code, message)
+            if problem.code == "AM409" and isinstance(label, str):
+                self.check_uri(index, label_key, label)
+
+    def check_uri(self, index: int, key: str, value: str) -> None:
+        """A ``-ref`` label under another name: the value must still be an S3 URI (AM3xx
+        rules check only ``-ref`` attributes)."""
+        try:
+            S3Uri.parse(value)
+        except S3UriError as exc:
+            self.add(index, key, "AM401", f"$.{key}: {exc}")
+
+    def add(self, index: int, key: str, code: str, message: str) -> None:
+        column = key_column(self.lines[index], key)
+        self.checker.add(self.found, index, self.numbers[index], column, code, message, key)
+
+
+def _for_groundtruth(top: Top) -> bool:
+    """A line Ground Truth reads or wrote: inline ``source`` text, or a Ground Truth label.
+
+    Its input limits mean nothing to a training job, so other lines are not held to them.
+    """
+    return "source" in top or any(
+        key.endswith(METADATA_SUFFIX) and _MARK in bytes(raw) for key, raw in top.items()
+    )
+
+
+def decode_column(
+    decoders: Sequence[msgspec.json.Decoder[Any]], values: list[Any], joined: bytes | None
+) -> list[Any]:
+    """Each raw value decoded by the first of ``decoders`` that takes it; None where none does.
+
+    The whole column is one ``decode_lines`` call a decoder; when none takes it all,
+    each half is tried again, so one odd value costs a few partial decodes, not its chunk.
+    """
+    if joined is None:
+        joined = _NEWLINE.join(values)
+    for decoder in decoders:
+        try:
+            return decoder.decode_lines(joined)
+        except _ERRORS:
+            continue
+    if len(values) <= SMALL:
+        return [_one(decoders, value) for value in values]
+    half = len(values) // 2
+    return decode_column(decoders, values[:half], None) + decode_column(
+        decoders, values[half:], None
+    )
+
+
+def _one(decoders: Sequence[msgspec.json.Decoder[Any]], value: Any) -> Any:
+    for decoder in decoders:
+        try:
+            return decoder.decode(value)
+        except _ERRORS:
+            continue
+    return None
+
+
+def key_column(line: bytes, key: str) -> int | None:
+    """The 1-based character column of the top-level key ``key`` in ``line``.
+
+    A key written once in the line is found with one search (a quote inside a string
+    is escaped, so ``"key"`` there is always a key); else the line is tokenized.
+    """
+    quoted = b'"' + key.encode("utf-8", "surrogatepass") + b'"'
+    at = line.find(quoted)
+    if at < 0 or line.count(quoted) > 1 or b"\\u" in line[:at]:
+        offsets = jsonline.key_offsets(jsonline.body_of(line), key)
+        if not offsets:
+            return None
+        at = offsets[0]
+    return len(line[:at].decode("utf-8", "replace")) + 1
