@@ -11,6 +11,7 @@ from typing import Any
 
 from typer._click import Context
 
+from augman.cli._app import PROGRESS_AFTER
 from augman.cli._commands import AugmanCommand
 from augman.options import RefCheck
 
@@ -43,7 +44,10 @@ def with_bare_flag(args: list[str]) -> list[str]:
 
 @contextlib.contextmanager
 def progress_bar(console: Any) -> Iterator[Callable[[int, int], None] | None]:
-    """``progress(done, total)`` drawing refs checked / total and the rate, on a terminal only."""
+    """``progress(done, total)``: refs checked / total and the rate, on a terminal only.
+
+    As the reading bar, it shows only once the check has taken ``PROGRESS_AFTER`` seconds.
+    """
     if not sys.stderr.isatty() or os.environ.get("AUGMAN_NO_PROGRESS"):
         yield None
         return
@@ -54,18 +58,26 @@ def progress_bar(console: Any) -> Iterator[Callable[[int, int], None] | None]:
         TextColumn("{task.fields[rate]}"), console=console, transient=True,
     )  # fmt: skip
     task = bar.add_task("refs", total=None, rate="")
-    started, shown = time.monotonic(), [0.0]
+    started: list[float] = []
+    shown = [0.0]
 
     def update(done: int, total: int) -> None:
         now = time.monotonic()
-        if now - shown[0] < 0.1 and done != total:
+        if not started:
+            started.append(now)
+        if now - started[0] < PROGRESS_AFTER or (now - shown[0] < 0.1 and done != total):
             return
+        if not bar.live.is_started:
+            bar.start()
         shown[0] = now
-        rate = done / max(now - started, 1e-6)
+        rate = done / max(now - started[0], 1e-6)
         bar.update(task, completed=done, total=total, rate=f"{rate:,.0f} refs/s")
 
-    with bar:
+    try:
         yield update
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 def summary_line(refs: Mapping[str, Any]) -> str:
