@@ -177,9 +177,11 @@ class Prober:
                     Prefix=prefix, StartAfter=start, MaxKeys=PAGE,
                 )  # fmt: skip
             except Exception as exc:
-                if classify(exc, f"s3://{bucket}/{prefix}").code == DENIED:
+                where = f"s3://{bucket}/{prefix}"
+                outcome = classify(exc, where)
+                if outcome.code == DENIED:
                     return settled, list(keys[at:])
-                raise S3Error(f"s3://{bucket}/{prefix}: {classify(exc, bucket).detail}") from None
+                raise S3Error(f"{where}: {outcome.detail or outcome.code}") from None
             sizes = {item["Key"]: int(item.get("Size", 0)) for item in page.get("Contents", ())}
             last = max(sizes) if page.get("IsTruncated") and sizes else None
             before = at

@@ -132,3 +132,35 @@ def test_progress_bar_counts_refs_on_a_terminal(monkeypatch: pytest.MonkeyPatch)
         update(1, 3)
         update(3, 3)
     assert "checking refs" in out.getvalue() and "3/3" in out.getvalue()
+
+
+@pytest.mark.s3server
+def test_denied_and_throttled_over_http(
+    server_s3: Any, write_manifest: Callable[..., Path]
+) -> None:
+    import augman
+    from augman import api
+    from tests.s3faults import Counter, answer, inject
+
+    _objects(server_s3)
+    server_s3.put_object(Bucket="cli-bucket", Key="img/secret.jpg", Body=b"x")
+    slow = iter(range(2))
+
+    def fault(request: Any) -> Any:
+        if "secret" in request.url:
+            return answer(403)
+        if "1.jpg" in request.url and next(slow, None) is not None:
+            return answer(503, "SlowDown")
+        return None
+
+    inject(server_s3, fault)
+    counter = Counter(server_s3)
+    path = write_manifest(*LINES[:2], '{"source-ref": "s3://cli-bucket/img/secret.jpg"}')
+    report = augman.validate(
+        [str(path)], check_refs="all", s3_client=lambda: server_s3,
+        refs=api.RefCheckOptions(strategy="head"),
+    )  # fmt: skip
+    assert [(f.line, f.code) for f in report.findings] == [(2, "AM307"), (3, "AM308")]
+    # 1.jpg answered 503 twice, retried by botocore: 1 + 3 + 1 + 1 requests
+    assert counter.ops == ["HeadBucket"] + ["HeadObject"] * 5
+    assert report.extra["refs"]["requests"] == 6

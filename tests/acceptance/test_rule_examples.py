@@ -82,13 +82,8 @@ def _validate(
     )  # fmt: skip
 
 
-class _NoBody:
-    def stream(self, **_: Any) -> list[bytes]:
-        return []
-
-
 def _moto(setup: dict[str, Any], request: pytest.FixtureRequest) -> Any:
-    from botocore.awsrequest import AWSResponse
+    from tests.s3faults import answer, inject
 
     client = request.getfixturevalue("s3")
     for bucket, region in setup["buckets"].items():
@@ -102,10 +97,6 @@ def _moto(setup: dict[str, Any], request: pytest.FixtureRequest) -> Any:
             Bucket=bucket, Key=key, Body=(DATA / "refs" / "images" / "1.jpg").read_bytes()
         )
 
-    def deny(request: Any, **_: Any) -> AWSResponse | None:
-        if any(part in request.url for part in setup.get("deny", ())):
-            return AWSResponse(request.url, 403, {}, _NoBody())
-        return None
-
-    client.meta.events.register_first("before-send.s3", deny)
+    denied = setup.get("deny", ())
+    inject(client, lambda req: answer(403) if any(p in req.url for p in denied) else None)
     return client

@@ -9,53 +9,19 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
 import augman
 from augman import api
 from augman.errors import S3Error
+from tests.s3faults import Counter, answer, inject
 
 BUCKET = "refs-bucket"
-
-
-class Counter:
-    """Counts the HTTP requests a client sends (retries included), per operation."""
-
-    def __init__(self, client: Any) -> None:
-        self.ops: list[str] = []
-        client.meta.events.register("request-created.s3", self)
-
-    def __call__(self, request: Any, operation_name: str, **_: Any) -> None:
-        self.ops.append(operation_name)
-
-    @property
-    def total(self) -> int:
-        return len(self.ops)
-
-
-class _Raw(io.BytesIO):
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.getvalue()
-
-
-def answer(status: int, code: str = "", headers: dict[str, str] | None = None) -> AWSResponse:
-    body = f"<Error><Code>{code}</Code><Message>{code}</Message></Error>".encode() if code else b""
-    return AWSResponse("http://s3", status, headers or {}, _Raw(body))
-
-
-def inject(client: Any, fault: Callable[[Any], AWSResponse | None]) -> None:
-    """Answer some requests with ``fault(request)`` instead of S3 (None: let S3 answer)."""
-
-    def before_send(request: Any, **_: Any) -> AWSResponse | None:
-        return fault(request)
-
-    client.meta.events.register_first("before-send.s3", before_send)
 
 
 def jpeg(width: int, height: int, fmt: str = "JPEG") -> bytes:
