@@ -16,6 +16,7 @@ import argparse
 import bisect
 import contextlib
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -218,6 +219,8 @@ def main() -> None:
                 f"{refs['distinct'] / refs['seconds']:>8,.0f} refs/s  (validate {wall:5.2f} s, "
                 f"{found:,} AM307, {refs['bytes_read']:,} bytes read)"
             )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process (client side, all runs): {peak:,.0f} MiB")
 
 
 def _tiny_jpeg() -> bytes:

@@ -140,7 +140,8 @@ class _Run:
     def _place(self, uri_id: int, uri: str) -> None:
         try:
             location = S3Uri.parse(uri)
-        except S3UriError:  # the syntax rules report it; nothing to request
+            uri.encode()
+        except (S3UriError, UnicodeEncodeError):  # the syntax rules report it (AM3xx, AM106)
             self._settle(uri_id, Outcome())
             return
         mirror = self.local.covering(location)

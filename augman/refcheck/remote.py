@@ -150,8 +150,9 @@ class Prober:
             )  # fmt: skip
             data = response["Body"].read()
         except Exception as exc:
-            outcome = classify(exc, uri)
-            return Outcome(0) if outcome.code == "InvalidRange" else outcome
+            if _error_code(exc) in ("InvalidRange", "416"):  # a range of an empty object
+                return Outcome(0)
+            return classify(exc, uri)
         with self._lock:
             self.bytes_read += len(data)
         size = _total_size(response.get("ContentRange"), len(data))
@@ -212,8 +213,6 @@ def classify(exc: BaseException, uri: str) -> Outcome:
         return Outcome(code=MISSING)
     if code in ("AccessDenied", "403", "Forbidden") or status == 403:
         return Outcome(code=DENIED)
-    if code == "InvalidRange" or status == 416:  # a range of an empty object
-        return Outcome(code="InvalidRange")
     message = response.get("Error", {}).get("Message") or code
     return Outcome(code=UNREADABLE, detail=f"S3 answered {code or status}: {message}")
 

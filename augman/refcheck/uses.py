@@ -69,12 +69,14 @@ class RefUses:
         self.uris: list[str] = []
         self._ids: dict[str, int] = {}
         self.sources: list[str] = []
+        self._source_ids: dict[str, int] = {}
         self.attributes: list[str] = []
         self._attribute_ids: dict[str, int] = {}
         self._source = array("H")
         self._line = array("I")
         self._attr = array("H")
         self._uri = array("I")
+        self._shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # keys → their -ref keys
         self.sizes: list[SizeExpectation] = []
         self.pairs: list[SameSize] = []
 
@@ -83,17 +85,16 @@ class RefUses:
 
     def add(self, source: str, line: int, attribute: str, uri: str) -> int:
         """Record one use; return its index."""
-        if not self.sources or self.sources[-1] != source:
+        source_id = self._source_ids.setdefault(source, len(self.sources))
+        if source_id == len(self.sources):
             self.sources.append(source)
-        uri_id = self._ids.get(uri)
-        if uri_id is None:
-            uri_id = self._ids[uri] = len(self.uris)
+        uri_id = self._ids.setdefault(uri, len(self.uris))
+        if uri_id == len(self.uris):
             self.uris.append(uri)
-        attr_id = self._attribute_ids.get(attribute)
-        if attr_id is None:
-            attr_id = self._attribute_ids[attribute] = len(self.attributes)
+        attr_id = self._attribute_ids.setdefault(attribute, len(self.attributes))
+        if attr_id == len(self.attributes):
             self.attributes.append(attribute)
-        self._source.append(len(self.sources) - 1)
+        self._source.append(source_id)
         self._line.append(line)
         self._attr.append(attr_id)
         self._uri.append(uri_id)
@@ -131,23 +132,36 @@ class RefUses:
 
     def add_chunk(self, source: str, chunk: ChunkScan) -> None:
         """The ``-ref`` values of a scanned chunk that passed the syntax rules."""
+        shapes = self._shapes
         for index, top in enumerate(chunk.tops):
             if top is None:
                 continue
-            refs = [key for key in top if key.endswith("-ref")]
+            keys = tuple(top)
+            refs = shapes.get(keys)
+            if refs is None:
+                refs = shapes[keys] = self._refs_of(keys)
             if not refs:
                 continue
-            bad = _bad_refs(chunk.findings.get(index, ()))
+            bad = _bad_refs(chunk.findings[index]) if index in chunk.findings else ()
             line = chunk.numbers[index]
             added = {}
             for attr in refs:
-                if attr in bad or (self.only is not None and attr not in self.only):
+                if attr in bad:
                     continue
-                uri = _text(bytes(top[attr]))
+                raw = bytes(top[attr])
+                uri = (
+                    raw[1:-1].decode("utf-8", "replace")
+                    if raw[:1] == b'"' and 92 not in raw
+                    else _text(raw)
+                )
                 if uri is not None:
                     added[attr] = self.add(source, line, attr, uri)
             if self.labels and added:
                 self._expectations(top, added)
+
+    def _refs_of(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        only = self.only
+        return tuple(k for k in keys if k.endswith("-ref") and (only is None or k in only))
 
     def _expectations(self, top: Any, added: dict[str, int]) -> None:
         image = added.get(IMAGE_ATTRIBUTE)

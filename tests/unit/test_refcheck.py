@@ -249,10 +249,15 @@ def test_only_selected_attributes_with_selected(
 
 
 def test_bad_ref_syntax_is_not_requested(bucket: Any, write_manifest: Callable[..., Path]) -> None:
-    path = write_manifest('{"source-ref": "s3://refs-bucket/dir/"}', '{"source-ref": 3}')
+    path = write_manifest(
+        '{"source-ref": "s3://refs-bucket/dir/"}', '{"source-ref": 3}',
+        '{"source-ref": "s3://refs-bucket/\\ud800.jpg"}', b'{"source-ref": "s3://refs-bucket/\xff.jpg"}',
+    )  # fmt: skip
     counter = Counter(bucket)
     report = check(path, bucket)
-    assert codes(report) == [(1, "AM305"), (2, "AM301")] and counter.ops == []
+    assert codes(report)[:3] == [(1, "AM305"), (2, "AM301"), (3, "AM106")]
+    assert codes(report)[3][1] == "AM104", codes(report)
+    assert len(codes(report)) == 4 and counter.ops == []
 
 
 # -- content -------------------------------------------------------------------------------
