@@ -7,14 +7,16 @@ run problems as :class:`augman.errors.AugmanError` exceptions.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from augman.checking.attrnames import check_attribute_names as check_attribute_names
 from augman.checking.findings import Finding, FindingCollector, Report, SourceSummary
-from augman.options import Join, OnError, ValueEncoding, Wrap, choice
+from augman.errors import UsageError
+from augman.options import Join, OnError, RefCheck, RefStrategy, ValueEncoding, Wrap, choice
 
 if TYPE_CHECKING:
     from augman.checking.schemas import ContentOptions
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from augman.outputs.sinks import Sink
     from augman.previewing.build import PreviewResult, Progress
     from augman.recordio.dumping import DumpRow
+    from augman.refcheck import RefCheckResult, RefUses
     from augman.refs import Mirror, Resolver
     from augman.selecting.pipeline import SelectResult, Writer
     from augman.selecting.splits import Split
@@ -47,6 +50,8 @@ def validate(
     groundtruth: bool = True,
     schema: str | Path | Mapping[str, Any] | None = None,
     attr_schemas: Mapping[str, str | Path | Mapping[str, Any]] | None = None,
+    check_refs: RefCheck | str | None = None,
+    refs: RefCheckOptions | None = None,
 ) -> Report:
     """Check every line of each manifest; return all findings in a :class:`Report`.
 
@@ -65,6 +70,12 @@ def validate(
     every line must satisfy (AM440); ``attr_schemas`` maps attribute names to the
     JSON Schema of their values (AM441). A schema that cannot be read or is not
     valid raises :class:`UsageError`.
+
+    ``check_refs`` (``all``, ``selected``: only the
+    ``attrs``, ``content``: image headers too) also checks every ``-ref`` object that
+    passed the syntax rules, once per distinct URI, as :func:`check_refs` does with
+    ``refs`` (the file is then read in one process); the report's ``extra["refs"]``
+    says how many requests that took.
     """
     from augman.checking import parallel
     from augman.checking.schemas import ContentOptions, load_schema
@@ -82,20 +93,27 @@ def validate(
     manifests = expand_folders(manifests)
     collector = FindingCollector(max_findings)
     summaries = []
+    uses = _ref_uses(check_refs, names)
     for spec in manifests:
         with open_source(spec, s3_client) as source, _watching(watch, source):
             workers = parallel.job_count(jobs, source.size or 0) if source.path else 1
-            if workers > 1 and source.path:
+            if workers > 1 and source.path and uses is None:
                 lines = parallel.scan_parallel(
                     source.path, source.name, collector, names, workers, content
                 )
             else:
-                lines = scan(source, collector.add, names, content)
+                lines = scan(source, collector.add, names, content, uses)
             summaries.append(SourceSummary(source.name, lines, source.size_read()))
+    extra: dict[str, object] = {}
+    if uses is not None:
+        options = refs or RefCheckOptions()
+        checked = _check_with(uses, options, uses.labels, names, s3_client)
+        collector.extend(checked.findings)
+        extra["refs"] = checked.summary.as_dict()
     collector.kept.sort(
         key=lambda f: (manifests.index(f.source) if f.source in manifests else 0, f.line or 0)
     )
-    return collector.report(tuple(summaries))
+    return dataclasses.replace(collector.report(tuple(summaries)), extra=extra)
 
 
 def scan(
@@ -103,8 +121,12 @@ def scan(
     emit: Callable[[Finding], None],
     attrs: Sequence[str] | None,
     content: ContentOptions | None = None,
+    uses: RefUses | None = None,
 ) -> int:
-    """Run every line and file rule over ``source``; return the number of lines."""
+    """Run every line and file rule over ``source``; return the number of lines.
+
+    ``uses`` collects the ``-ref`` values that passed the syntax rules.
+    """
     from augman.checking.scan import Scanner
 
     rules = content.build(source.name) if content is not None else ()
@@ -113,9 +135,82 @@ def scan(
         for findings in chunk.findings.values():
             for finding in findings:
                 emit(finding)
+        if uses is not None:
+            uses.add_chunk(source.name, chunk)
     for finding in scanner.finish():
         emit(finding)
     return scanner.lines
+
+
+@dataclasses.dataclass(frozen=True)
+class RefCheckOptions:
+    """How ``--check-refs`` reaches the objects.
+
+    ``mirrors`` (:class:`Mirror` or ``"s3://bucket/prefix=DIR"``) are checked as local
+    files; the rest in S3, ``concurrency`` requests at a time, by ``strategy``
+    (``head``, ``list``, or ``auto`` per folder). ``region`` is the job's region (a
+    bucket elsewhere is a finding). ``progress(done, total)`` follows the check.
+    """
+
+    mirrors: Sequence[Mirror | str] = ()
+    concurrency: int = 16
+    strategy: RefStrategy | str = "auto"
+    region: str | None = None
+    progress: Callable[[int, int], None] | None = None
+
+
+def check_refs(
+    uses: RefUses | Iterable[tuple[str, int, str, str]],
+    *,
+    options: RefCheckOptions | None = None,
+    content: bool = False,
+    streamed: Sequence[str] | None = None,
+    s3_client: Callable[[], Any] | None = None,
+) -> RefCheckResult:
+    """Check the objects of ``(source, line, attribute, uri)`` uses; findings at each line.
+
+    One request at most per distinct URI. ``streamed`` names the attributes streamed
+    as RecordIO records (None: not known); ``content`` reads each image's header.
+    Raises :class:`S3Error` for credentials that are missing or refused.
+    """
+    from augman import refcheck
+
+    if not isinstance(uses, refcheck.RefUses):
+        collected = refcheck.RefUses()
+        collected.extend(uses)
+        uses = collected
+    return _check_with(uses, options or RefCheckOptions(), content, streamed, s3_client)
+
+
+def _ref_uses(check: RefCheck | str | None, attrs: Sequence[str] | None) -> RefUses | None:
+    from augman import refcheck
+
+    if check is None:
+        return None
+    mode = choice(RefCheck, check, "check_refs")
+    if mode is RefCheck.selected and attrs is None:
+        raise UsageError(
+            "--check-refs=selected needs --attrs", "name the attributes whose objects to check"
+        )
+    only = attrs if mode is RefCheck.selected else None
+    return refcheck.RefUses(only, labels=mode is RefCheck.content)
+
+
+def _check_with(
+    uses: RefUses,
+    options: RefCheckOptions,
+    content: bool,
+    streamed: Sequence[str] | None,
+    s3_client: Callable[[], Any] | None,
+) -> RefCheckResult:
+    from augman import refcheck, refs
+
+    mirrors = [m if isinstance(m, refs.Mirror) else refs.Mirror.parse(m) for m in options.mirrors]
+    return refcheck.check_refs(
+        uses, s3_client=s3_client, mirrors=mirrors, concurrency=options.concurrency,
+        strategy=choice(RefStrategy, options.strategy, "strategy"), content=content,
+        region=options.region, streamed=streamed, progress=options.progress,
+    )  # fmt: skip
 
 
 def stats(

@@ -70,6 +70,22 @@ class FailOn(str, enum.Enum):
     warning = "warning"
 
 
+class RefCheck(str, enum.Enum):
+    """``validate --check-refs``: every -ref attribute, the --attrs ones, or those and image headers."""
+
+    all = "all"
+    selected = "selected"
+    content = "content"
+
+
+class RefStrategy(str, enum.Enum):
+    """How ``--check-refs`` asks S3: HEAD each object, LIST each folder, or per folder (auto)."""
+
+    auto = "auto"
+    head = "head"
+    list = "list"
+
+
 E = TypeVar("E", bound=enum.Enum)
 
 

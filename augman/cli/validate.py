@@ -24,16 +24,20 @@ from augman.cli._app import (
     fail,
     parse_attrs,
     progress_for,
+    say,
+    stderr_console,
     stdout_console,
     tell_if_reading_the_terminal,
 )  # fmt: skip
 from augman.cli._commands import AugmanCommand
+from augman.cli._refs import CheckRefsCommand, progress_bar, summary_line
+from augman.cli.stream import refs_mirror
 from augman.inputs import s3
-from augman.options import FailOn, ReportFormat
+from augman.options import FailOn, RefCheck, RefStrategy, ReportFormat
 from augman.reporting.validation import REPORTERS
 
 
-@app.command(cls=AugmanCommand)
+@app.command(cls=CheckRefsCommand)
 def validate(
     manifests: list[str] = typer.Argument(
         ...,
@@ -70,7 +74,11 @@ def validate(
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
-) -> None:
+    check_refs: RefCheck | None = typer.Option(None, "--check-refs", metavar="[all|selected|content]", help="Also check each -ref object once: exists, readable, size (bare flag: all -ref attributes; selected: those of --attrs; content: image headers too)."),
+    refs_strategy: RefStrategy = typer.Option(RefStrategy.auto, "--refs-strategy", help="With --check-refs: HEAD each object, LIST each folder, or choose per folder by how many of its objects are named."),
+    concurrency: int = typer.Option(16, "--concurrency", min=1, help="With --check-refs: S3 requests at the same time."),
+    mirror: list[str] = typer.Option([], "--mirror", metavar="s3://BUCKET[/PREFIX]=DIR", help="With --check-refs: check -ref objects under this S3 prefix in a local directory instead (repeatable)."),
+) -> None:  # fmt: skip
     """Check every line of one or more manifests and report every problem.
 
     Exit 0 when nothing at or above --fail-on was found, 1 when something was,
@@ -80,20 +88,30 @@ def validate(
     are checked against the schema of their task type unless --no-gt is given.
 
     Example: augman validate train.manifest --attrs source-ref,class --format github
+
+    Example: augman validate train.manifest --attrs source-ref,class --check-refs --region us-east-1
     """
-    with error_boundary():
+    with error_boundary(), progress_bar(stderr_console()) as progress:
         tell_if_reading_the_terminal(manifests)
+        refs = api.RefCheckOptions(
+            mirrors=[refs_mirror(text) for text in mirror], concurrency=concurrency,
+            strategy=refs_strategy, region=region, progress=progress,
+        )  # fmt: skip
         report = api.validate(
             manifests,
             attrs=parse_attrs(attrs),
             max_findings=max_findings,
-            s3_client=s3.client_factory(endpoint_url, region, profile),
+            s3_client=s3.client_factory(endpoint_url, region, profile, max(32, concurrency)),
             watch=progress_for,
             jobs=jobs,
             groundtruth=not no_gt,
             schema=schema,
             attr_schemas=dict(map(parse_attr_schema, attr_schema or ())),
+            check_refs=check_refs,
+            refs=refs,
         )
+        if "refs" in report.extra and fmt is ReportFormat.text and not quiet:
+            say(summary_line(report.extra["refs"]))  # type: ignore[arg-type]
         console = stdout_console()
         if output is not None:
             try:

@@ -120,6 +120,7 @@ def report_document(report: Report) -> dict[str, Any]:
             "sources": [
                 {"source": s.source, "lines": s.lines, "bytes": s.bytes} for s in report.sources
             ],
+            **({"refs": report.extra["refs"]} if "refs" in report.extra else {}),
         },
         "findings": [_finding_dict(f) for f in report.findings],
     }
