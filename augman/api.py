@@ -75,6 +75,37 @@ def validate(
     return collector.report(tuple(summaries))
 
 
+def validate_job(
+    request: str,
+    *,
+    mirrors: Sequence[Mirror | str] = (),
+    s3_client: Callable[[], Any] | None = None,
+    manifests: bool = True,
+    max_findings: int = 0,
+) -> Report:
+    """Check a CreateTrainingJob request, then the manifest of each augmented-manifest channel.
+
+    ``request`` is a file (``-``: stdin) holding the request as boto3 and
+    ``aws sagemaker create-training-job --cli-input-json`` take it, or
+    DescribeTrainingJob output. Request findings (AM5xx) name the file, with the
+    line and column of the node and its JSON path (``Finding.json_path``); each
+    AugmentedManifestFile channel's manifest is validated with its AttributeNames
+    and CompressionType, its findings named after the S3 URI, or the local file
+    when one of ``mirrors`` (:class:`Mirror` or ``"s3://bucket/prefix=DIR"``) holds
+    it. ``manifests=False`` checks the request alone. Raises :class:`SourceError`
+    when the request is not a JSON object, and :class:`AugmanError` when a manifest
+    cannot be read.
+    """
+    from augman import refs
+    from augman.jobs.check import check_job
+
+    parsed = [m if isinstance(m, refs.Mirror) else refs.Mirror.parse(m) for m in mirrors]
+    return check_job(
+        request, mirrors=parsed, s3_client=s3_client, manifests=manifests,
+        max_findings=max_findings,
+    )  # fmt: skip
+
+
 def scan(source: Source, emit: Callable[[Finding], None], attrs: Sequence[str] | None) -> int:
     """Run every line and file rule over ``source``; return the number of lines."""
     from augman.checking.scan import Scanner

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from augman import api
-from augman.checking.findings import Severity
+from augman.checking.findings import Report, Severity
 from augman.checking.rules import RULES
 from augman.cli._app import (
     EXIT_FINDINGS,
@@ -27,6 +27,8 @@ from augman.cli._app import (
     tell_if_reading_the_terminal,
 )  # fmt: skip
 from augman.cli._commands import AugmanCommand
+from augman.cli._mirror import Mirrors, parse_mirrors
+from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import FailOn, ReportFormat
 from augman.reporting.validation import REPORTERS
@@ -35,8 +37,8 @@ from augman.reporting.validation import REPORTERS
 @app.command(cls=AugmanCommand)
 def validate(
     manifests: list[str] = typer.Argument(
-        ...,
-        metavar="MANIFEST...",
+        None,
+        metavar="[MANIFEST...]",
         help="Manifest paths, folders of them (*.manifest, *.jsonl), - for stdin, or s3://bucket/key (.gz detected).",
     ),
     attrs: Attrs = None,
@@ -54,26 +56,33 @@ def validate(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to a file instead of stdout."
     ),
+    job: str | None = typer.Option(
+        None,
+        "--job",
+        metavar="REQUEST.json",
+        help="Check a CreateTrainingJob request (or DescribeTrainingJob output), then the manifest of each AugmentedManifestFile channel.",
+    ),
+    mirror: Mirrors = [],  # noqa: B006 (Typer copies the default)
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
 ) -> None:
     """Check every line of one or more manifests and report every problem.
 
+    With --job, check a training job request against the CreateTrainingJob API
+    and the built-in algorithms' needs, then each augmented manifest it names
+    (with --mirror, from a local copy).
+
     Exit 0 when nothing at or above --fail-on was found, 1 when something was,
     2 when the check could not run.
 
     Example: augman validate train.manifest --attrs source-ref,class --format github
+
+    Example: augman validate --job create-training-job.json --format sarif
     """
     with error_boundary():
-        tell_if_reading_the_terminal(manifests)
-        report = api.validate(
-            manifests,
-            attrs=parse_attrs(attrs),
-            max_findings=max_findings,
-            s3_client=s3.client_factory(endpoint_url, region, profile),
-            watch=progress_for,
-            jobs=jobs,
+        report = _run(
+            manifests or [], attrs, job, mirror, max_findings, jobs, endpoint_url, region, profile
         )
         console = stdout_console()
         if output is not None:
@@ -86,6 +95,41 @@ def validate(
         if output is not None:
             console.file.close()
     raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
+
+
+def _run(
+    manifests: list[str],
+    attrs: str | None,
+    job: str | None,
+    mirror: list[str],
+    max_findings: int,
+    jobs: int,
+    endpoint_url: str | None,
+    region: str | None,
+    profile: str | None,
+) -> Report:
+    s3_client = s3.client_factory(endpoint_url, region, profile)
+    if job is not None:
+        if manifests or attrs is not None:
+            raise UsageError(
+                "--job takes the manifests and their AttributeNames from the request",
+                "give either --job REQUEST.json or MANIFEST... [--attrs]",
+            )
+        return api.validate_job(
+            job, mirrors=parse_mirrors(mirror), s3_client=s3_client, max_findings=max_findings
+        )
+    if mirror:
+        raise UsageError("--mirror needs --job", "it says where the request's manifests are")
+    if not manifests:
+        raise UsageError(
+            "augman validate needs MANIFEST...",
+            "e.g. augman validate train.manifest, or augman validate --job request.json",
+        )
+    tell_if_reading_the_terminal(manifests)
+    return api.validate(
+        manifests, attrs=parse_attrs(attrs), max_findings=max_findings, s3_client=s3_client,
+        watch=progress_for, jobs=jobs,
+    )  # fmt: skip
 
 
 def _rule_codes(incomplete: str) -> list[tuple[str, str]]:

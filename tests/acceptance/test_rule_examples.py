@@ -3,6 +3,11 @@
 ``tests/data/invalid/CODE.manifest`` must produce CODE at the lines (and columns)
 listed in ``CODE.json``'s ``expect``; ``tests/data/valid/CODE.manifest`` must
 produce no finding at all. A sidecar's ``attrs`` is passed as AttributeNames.
+
+A request rule (AM5xx) is checked with ``augman.validate_job``: the sidecar's ``job``
+names the request (under tests/data, written by ``tests/data/jobs/make_examples.py``),
+whose channel reads the example manifest through a mirror, and ``expect`` holds
+lines and columns in the request file.
 """
 
 from __future__ import annotations
@@ -24,6 +29,13 @@ def _options(manifest: Path) -> dict[str, Any]:
     return json.loads(sidecar.read_text()) if sidecar.exists() else {}
 
 
+def _validate(manifest: Path, options: dict[str, Any]) -> augman.Report:
+    if "job" in options:
+        mirror = f"s3://augman-examples={manifest.parent}"
+        return augman.validate_job(str(DATA / options["job"]), mirrors=[mirror])
+    return augman.validate([str(manifest)], attrs=options.get("attrs"))
+
+
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_rule_has_both_examples(code: str) -> None:
     assert (DATA / "invalid" / f"{code}.manifest").exists()
@@ -35,7 +47,7 @@ def test_every_rule_has_both_examples(code: str) -> None:
 )
 def test_invalid_example_fails_with_its_rule_where_expected(manifest: Path) -> None:
     options = _options(manifest)
-    report = augman.validate([str(manifest)], attrs=options.get("attrs"))
+    report = _validate(manifest, options)
     found = [[f.line, f.column] for f in report.findings if f.code == manifest.stem]
     expected = [[line, col] for line, col in options["expect"]]
     assert [line for line, _ in found] == [line for line, _ in expected]
@@ -48,5 +60,5 @@ def test_invalid_example_fails_with_its_rule_where_expected(manifest: Path) -> N
     "manifest", sorted((DATA / "valid").glob("*.manifest")), ids=lambda p: p.stem
 )
 def test_valid_example_passes(manifest: Path) -> None:
-    report = augman.validate([str(manifest)], attrs=_options(manifest).get("attrs"))
+    report = _validate(manifest, _options(manifest))
     assert report.findings == ()

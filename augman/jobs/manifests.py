@@ -1,0 +1,119 @@
+"""The manifest of an AugmentedManifestFile channel, read once: its findings and its facts.
+
+One pass gives the line findings (the same as ``augman validate --attrs``, named
+after the S3 URI, or the local file when a ``--mirror`` holds it), the
+:class:`~augman.statistics.fold.Stats` the hyperparameter rules need, every
+top-level key with the number of lines that have it (for did-you-mean), and the
+Ground Truth type of each label attribute (from ``<label>-metadata.type``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from augman.checking.findings import Finding
+from augman.checking.lines import Top
+from augman.checking.scan import ChunkScan
+from augman.inputs.lines import chunks
+from augman.inputs.s3uri import S3Uri
+from augman.inputs.sources import Source, open_source
+from augman.refs import Mirror
+from augman.statistics.fold import Stats, StatsFold, label_pairs
+
+MAX_LABEL_SHAPES = 1_000  # key sets looked at for label types
+
+
+@dataclass(frozen=True)
+class ManifestFacts:
+    """What one pass over a channel's manifest found."""
+
+    name: str
+    compressed: bool
+    stats: Stats
+    keys: Mapping[str, int]
+    label_types: Mapping[str, str]
+
+    def label_of_type(self, attribute: str) -> str | None:
+        return self.label_types.get(attribute)
+
+
+def read_manifest(
+    uri: str,
+    attrs: Sequence[str],
+    emit: Callable[[Finding], None],
+    mirrors: Sequence[Mirror] = (),
+    s3_client: Callable[[], Any] | None = None,
+) -> ManifestFacts:
+    """Validate the manifest at ``uri`` with AttributeNames ``attrs``; return its facts."""
+    with open_manifest(uri, mirrors, s3_client) as source:
+        fold = StatsFold(source.name, attrs or None, emit)
+        labels = LabelTypes()
+        first = 1
+        for chunk in chunks(source.stream):
+            labels.add(fold.add_chunk(first, chunk))
+            first += len(chunk)
+        stats = fold.finish()
+        keys: dict[str, int] = {}
+        for keyset, shape in fold.scanner.checker.shapes.items():
+            for key in keyset:
+                keys[key] = keys.get(key, 0) + shape.count
+        return ManifestFacts(source.name, source.compressed, stats, keys, labels.types)
+
+
+@contextlib.contextmanager
+def open_manifest(
+    uri: str, mirrors: Sequence[Mirror], s3_client: Callable[[], Any] | None
+) -> Iterator[Source]:
+    """The manifest from the mirror folder that holds it, else from S3."""
+    location = S3Uri.parse(uri)
+    for mirror in sorted(mirrors, key=lambda m: -len(m.prefix)):
+        if mirror.covers(location):
+            path = mirror.directory / location.key[len(mirror.prefix) :]
+            with open_source(str(path)) as source:
+                yield source
+            return
+    with open_source(uri, s3_client) as source:
+        yield source
+
+
+class LabelTypes:
+    """The Ground Truth type of each label attribute: ``<label>-metadata.type``, first seen.
+
+    Only the first line of each new key set is decoded, so this costs a set of key
+    sets per chunk.
+    """
+
+    def __init__(self) -> None:
+        self.types: dict[str, str] = {}
+        self._seen: set[tuple[str, ...]] = set()
+
+    def add(self, scan: ChunkScan) -> None:
+        tops = [top for top in scan.tops if top]
+        fresh = set(map(tuple, tops)) - self._seen
+        if not fresh or len(self._seen) >= MAX_LABEL_SHAPES:
+            return
+        self._seen |= fresh
+        for top in tops:
+            keys = tuple(top)
+            if keys in fresh:
+                fresh.discard(keys)
+                self._read(top, keys)
+                if not fresh:
+                    return
+
+    def _read(self, top: Top, keys: tuple[str, ...]) -> None:
+        for label, meta_key in label_pairs(keys):
+            if label in self.types:
+                continue
+            try:
+                meta = orjson.loads(bytes(top[meta_key]))
+            except orjson.JSONDecodeError:
+                continue
+            kind = meta.get("type") if isinstance(meta, dict) else None
+            if isinstance(kind, str):
+                self.types[label] = kind
