@@ -29,7 +29,7 @@ def check_job(
     max_findings: int = 0,
 ) -> Report:
     """Every request rule, then every AugmentedManifestFile channel's manifest."""
-    request = load_request(request_file)
+    request = load_request(request_file, s3_client)
     collector = FindingCollector(max_findings)  # the manifests' findings
     found: list[Finding] = []  # the request's: few, and all shown first
     findings = RequestFindings(request, found.append)

@@ -8,15 +8,14 @@ members, such as ``TrainingJobArn``, are then left alone).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from augman.checking.findings import Finding, Severity
 from augman.checking.rules import RULES
 from augman.errors import SourceError
+from augman.inputs.sources import open_source
 from augman.jobs.locate import Locator
 
 DESCRIBE_MEMBERS = ("TrainingJobArn", "TrainingJobStatus", "SecondaryStatus", "CreationTime")
@@ -36,9 +35,9 @@ class JobRequest:
         return any(name in self.data for name in DESCRIBE_MEMBERS)
 
 
-def load_request(spec: str) -> JobRequest:
-    """Read a request file (``-``: stdin); raise :class:`SourceError` when it is not one."""
-    text = _read(spec)
+def load_request(spec: str, s3_client: Callable[[], Any] | None = None) -> JobRequest:
+    """Read a request file (``-``: stdin, or ``s3://``); raise :class:`SourceError` if not one."""
+    text = _read(spec, s3_client)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -55,15 +54,13 @@ def load_request(spec: str) -> JobRequest:
     return JobRequest(spec, data, Locator(text))
 
 
-def _read(spec: str) -> str:
+def _read(spec: str, s3_client: Callable[[], Any] | None) -> str:
     try:
-        raw = sys.stdin.buffer.read() if spec == "-" else Path(spec).read_bytes()
-    except FileNotFoundError:
-        raise SourceError(f"{spec}: no such file", "check the path of --job") from None
-    except IsADirectoryError:
-        raise SourceError(f"{spec}: is a directory, not a request file") from None
-    except OSError as exc:
-        raise SourceError(f"{spec}: cannot read: {exc.strerror or exc}") from None
+        with open_source(spec, s3_client) as source:  # a path, - or s3://; gzip is undone
+            raw = source.stream.read()
+    except SourceError as exc:
+        message = exc.message.replace("not a manifest file", "not a request file")
+        raise SourceError(f"--job {message}", exc.hint) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
