@@ -78,7 +78,7 @@ class ShapeChecker:
 
     def _structure(self, value: dict[str, Any], shape: Any, path: str) -> None:
         members = shape.members
-        extra = self.described.members if self.described is not None and path == "$" else {}
+        extra = self._described_members() if path == "$" else ()
         for name in shape.required_members:
             if name not in value:
                 self.findings.report("AM501", path, f"{name} is required and missing")
@@ -93,6 +93,12 @@ class ShapeChecker:
                     member_path(path, name),
                     f"{name!r} is not a member of {shape.name}{tail}",
                 )
+
+    def _described_members(self) -> tuple[str, ...]:
+        """DescribeTrainingJob's members (and boto3's ``ResponseMetadata``), when it is one."""
+        if self.described is None:
+            return ()
+        return (*self.described.members, "ResponseMetadata")
 
     def _list(self, value: list[Any], shape: Any, path: str) -> None:
         self._size(len(value), shape, path, "item")

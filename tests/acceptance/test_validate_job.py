@@ -193,6 +193,7 @@ def test_describe_training_job_output_is_accepted(job: Any, tmp_path: Path) -> N
         TrainingJobArn="arn:aws:sagemaker:us-east-1:123456789012:training-job/pets-bbox-1",
         TrainingJobStatus="Completed", SecondaryStatus="Completed",
         CreationTime="2024-03-01T10:00:00.000000+00:00", ModelArtifacts={"S3ModelArtifacts": "s3://b/m"},
+        ResponseMetadata={"HTTPStatusCode": 200},
     )  # fmt: skip
     channel(request)["Inputmode"] = "Pipe"  # a real typo is still one
     report = augman.validate_job(str(job(request)), mirrors=[mirror(tmp_path)])
@@ -261,3 +262,81 @@ def test_every_request_rule_has_a_request_example() -> None:
     assert sorted(p.stem for p in (JOBS / "invalid").glob("AM5*.json")) == sorted(
         code for code in RULES if code.startswith("AM5")
     )
+
+
+def algorithm_request(
+    image: str, attrs: list[str], content_type: str, **hyper: str
+) -> dict[str, Any]:
+    request = base_request()
+    request["AlgorithmSpecification"]["TrainingImage"] = (
+        f"811284229777.dkr.ecr.us-east-1.amazonaws.com/{image}:1"
+    )
+    request["HyperParameters"] = hyper
+    source(request)["AttributeNames"] = attrs
+    channel(request)["ContentType"] = content_type
+    return request
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [("application/x-recordio; label-format=class-id", []), ("application/x-recordio", ["AM521"])],
+    ids=["class-id", "multi-hot"],
+)
+def test_ground_truth_multi_label_needs_the_class_id_label_format(
+    job: Any, tmp_path: Path, content_type: str, expected: list[str]
+) -> None:
+    manifest = (DATA / "stats" / "multi-label.manifest").read_text()
+    request = algorithm_request(
+        "image-classification", ["source-ref", "scene"], content_type,
+        num_classes="4", num_training_samples="7",
+    )  # fmt: skip
+    report = augman.validate_job(str(job(request, manifest)), mirrors=[mirror(tmp_path)])
+    assert [c for c in codes(report) if c.startswith("AM5")] == expected
+    if expected:
+        assert "label-format=class-id" in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [(["source-ref", "city-streets-ref"], []), (["city-streets-ref", "source-ref"], ["AM522"])],
+    ids=["image-first", "label-first"],
+)
+def test_semantic_segmentation_reads_the_image_first(
+    job: Any, tmp_path: Path, attrs: list[str], expected: list[str]
+) -> None:
+    manifest = (DATA / "stats" / "segmentation.manifest").read_text()
+    request = algorithm_request(
+        "semantic-segmentation", attrs, "application/x-recordio",
+        num_classes="4", num_training_samples="4",
+    )  # fmt: skip
+    report = augman.validate_job(str(job(request, manifest)), mirrors=[mirror(tmp_path)])
+    assert [c for c in codes(report) if c.startswith("AM5")] == expected
+
+
+def test_an_image_that_is_not_built_in_gets_no_algorithm_rules(job: Any, tmp_path: Path) -> None:
+    request = algorithm_request("my-own-trainer", ["bounding-box"], "text/plain")
+    channel(request)["RecordWrapperType"] = "None"
+    report = augman.validate_job(str(job(request)), mirrors=[mirror(tmp_path)])
+    assert codes(report) == []
+
+
+@pytest.mark.s3server
+def test_the_cli_reads_request_and_manifest_over_http(
+    server_s3: Any, moto_server: str, run_augman: Any, tmp_path: Path
+) -> None:
+    request = base_request(f"{MIRROR}/data/train.manifest")
+    request["HyperParameters"]["num_training_samples"] = "30"
+    server_s3.create_bucket(Bucket="augman-examples")
+    server_s3.put_object(
+        Bucket="augman-examples", Key="data/train.manifest", Body=gzip.compress(BOXES.encode())
+    )
+    server_s3.put_object(
+        Bucket="augman-examples", Key="jobs/request.json", Body=json.dumps(request, indent=2)
+    )
+    result = run_augman(
+        "validate", "--job", f"{MIRROR}/jobs/request.json", "--endpoint-url", moto_server, "-q"
+    )
+    out = result.stdout.decode().splitlines()
+    assert result.returncode == 1, result.stderr
+    assert out[0].startswith(f"{MIRROR}/jobs/request.json:10:5: AM532 warning:")
+    assert out[1].startswith(f"{MIRROR}/jobs/request.json:") and "AM515" in out[1]
