@@ -20,6 +20,7 @@ from augman.jobs.channels import Channel
 from augman.jobs.locate import member_path
 from augman.jobs.manifests import ManifestFacts
 from augman.jobs.request import JobRequest, RequestFindings
+from augman.statistics.fold import Stats
 from augman.statistics.hyperparameters import DEFAULT_LABEL_WIDTH, for_label, min_label_width
 
 RECORDIO = "application/x-recordio"
@@ -189,27 +190,27 @@ def check_hyperparameters(
                 "AM535", HYPERPARAMETERS if given is not None else "$",
                 f"{profile.image} requires the hyperparameter {name}{tail}",
             )  # fmt: skip
-    if channel is None or facts is None or len(channel.attrs) != 2:
+    if channel is None or facts is None or facts.stats is None or len(channel.attrs) != 2:
         return
-    _against_manifest(profile, values, channel, facts, findings)
+    _against_manifest(profile, values, channel, facts.stats, findings)
 
 
 def _against_manifest(
     profile: Profile,
     values: Mapping[str, int | None],
     channel: Channel,
-    facts: ManifestFacts,
+    stats: Stats,
     findings: RequestFindings,
 ) -> None:
     where = f"channel {channel.name}'s manifest"
     samples = values.get("num_training_samples")
-    if samples is not None and facts.stats.samples and samples != facts.stats.samples:
+    if samples is not None and stats.samples and samples != stats.samples:
         findings.report(
             "AM532", member_path(HYPERPARAMETERS, "num_training_samples"),
-            f"num_training_samples is {samples:,}; {where} has {facts.stats.samples:,} lines "
+            f"num_training_samples is {samples:,}; {where} has {stats.samples:,} lines "
             "with every attribute",
         )  # fmt: skip
-    label = facts.stats.labels.get(channel.attrs[1])
+    label = stats.labels.get(channel.attrs[1])
     if label is None:
         return
     derived = for_label(label)

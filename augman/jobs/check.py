@@ -44,10 +44,12 @@ def check_job(
         check_channel(channel, request, findings)
         if not channel.augmented:
             continue
-        facts = _manifest(channel, mirrors, s3_client, collector, findings) if manifests else None
+        facts = None
+        if manifests:
+            facts = _manifest(channel, mirrors, s3_client, collector, findings, profile is not None)
         if facts is not None:
             read[channel.name] = facts
-            summaries.append(SourceSummary(facts.name, facts.stats.lines, facts.stats.bytes))
+            summaries.append(SourceSummary(facts.name, facts.lines, facts.bytes))
             _attribute_names(channel, facts, findings)
         if profile is not None:
             algorithms.check_channel(profile, channel, facts, findings)
@@ -89,12 +91,15 @@ def _manifest(
     s3_client: Callable[[], Any] | None,
     collector: FindingCollector,
     findings: RequestFindings,
+    statistics: bool,
 ) -> ManifestFacts | None:
     uri = channel.uri
     if uri is None or not uri.startswith("s3://"):
         return None
     try:
-        facts = read_manifest(uri, channel.attrs, collector.add, mirrors, s3_client)
+        facts = read_manifest(
+            uri, channel.attrs, collector.add, mirrors, s3_client, statistics=statistics
+        )
     except AugmanError as exc:
         raise type(exc)(f"channel {channel.name}: {exc.message}", exc.hint) from None
     except ValueError:  # not an S3 object URI: AM516 says so
@@ -124,7 +129,7 @@ def _attribute_names(channel: Channel, facts: ManifestFacts, findings: RequestFi
             f"its augmented manifest{_labels_text(facts, ())}",
         )  # fmt: skip
         return
-    if not facts.stats.valid_lines:
+    if not facts.objects:
         return
     for index, name in enumerate(channel.attrs):
         if facts.keys.get(name):
@@ -133,7 +138,7 @@ def _attribute_names(channel: Channel, facts: ManifestFacts, findings: RequestFi
         tail = f"; did you mean {guess!r}?" if guess else _labels_text(facts, channel.attrs)
         findings.report(
             "AM540", f"{channel.source_member('AttributeNames')}[{index}]",
-            f"{name!r} is on none of the {facts.stats.valid_lines:,} lines of {facts.name}{tail}",
+            f"{name!r} is on none of the {facts.objects:,} lines of {facts.name}{tail}",
             attribute=name,
         )  # fmt: skip
 

@@ -1,10 +1,12 @@
 """The manifest of an AugmentedManifestFile channel, read once: its findings and its facts.
 
 One pass gives the line findings (the same as ``augman validate --attrs``, named
-after the S3 URI, or the local file when a ``--mirror`` holds it), the
-:class:`~augman.statistics.fold.Stats` the hyperparameter rules need, every
-top-level key with the number of lines that have it (for did-you-mean), and the
-Ground Truth type of each label attribute (from ``<label>-metadata.type``).
+after the S3 URI, or the local file when a ``--mirror`` holds it), every top-level
+key with the number of lines that have it (for did-you-mean), the Ground Truth type
+of each label attribute (from ``<label>-metadata.type``) and, when a built-in
+algorithm's hyperparameters are to be checked, the :class:`~augman.statistics.fold.Stats`
+they need. Without those, the manifest is only scanned, as fast as ``validate``:
+the statistics (decoding every label) cost about three times as much.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from typing import Any
 import orjson
 
 from augman.checking.findings import Finding
-from augman.checking.lines import Top
-from augman.checking.scan import ChunkScan
+from augman.checking.lines import Shape, Top
+from augman.checking.scan import ChunkScan, Scanner
 from augman.inputs.lines import chunks
 from augman.inputs.s3uri import S3Uri
 from augman.inputs.sources import Source, open_source
@@ -34,12 +36,12 @@ class ManifestFacts:
 
     name: str
     compressed: bool
-    stats: Stats
+    lines: int
+    bytes: int
+    objects: int  # lines that are JSON objects
     keys: Mapping[str, int]
     label_types: Mapping[str, str]
-
-    def label_of_type(self, attribute: str) -> str | None:
-        return self.label_types.get(attribute)
+    stats: Stats | None
 
 
 def read_manifest(
@@ -48,21 +50,55 @@ def read_manifest(
     emit: Callable[[Finding], None],
     mirrors: Sequence[Mirror] = (),
     s3_client: Callable[[], Any] | None = None,
+    *,
+    statistics: bool = True,
 ) -> ManifestFacts:
     """Validate the manifest at ``uri`` with AttributeNames ``attrs``; return its facts."""
     with open_manifest(uri, mirrors, s3_client) as source:
-        fold = StatsFold(source.name, attrs or None, emit)
+        if statistics:
+            return _with_stats(source, attrs, emit)
+        scanner = Scanner(source.name, attrs or None)
         labels = LabelTypes()
-        first = 1
-        for chunk in chunks(source.stream):
-            labels.add(fold.add_chunk(first, chunk))
-            first += len(chunk)
-        stats = fold.finish()
-        keys: dict[str, int] = {}
-        for keyset, shape in fold.scanner.checker.shapes.items():
-            for key in keyset:
-                keys[key] = keys.get(key, 0) + shape.count
-        return ManifestFacts(source.name, source.compressed, stats, keys, labels.types)
+        size = 0
+        for scan in scanner.scan_stream(source.stream):
+            labels.add(scan)
+            size += sum(map(len, scan.lines))
+            for found in scan.findings.values():
+                for finding in found:
+                    emit(finding)
+        for finding in scanner.finish():
+            emit(finding)
+        checker = scanner.checker
+        return ManifestFacts(
+            source.name, source.compressed, scanner.lines, size, checker.objects,
+            _keys(checker.shapes), labels.types, None,
+        )  # fmt: skip
+
+
+def _with_stats(
+    source: Source, attrs: Sequence[str], emit: Callable[[Finding], None]
+) -> ManifestFacts:
+    fold = StatsFold(source.name, attrs or None, emit)
+    labels = LabelTypes()
+    first = 1
+    for chunk in chunks(source.stream):
+        labels.add(fold.add_chunk(first, chunk))
+        first += len(chunk)
+    stats = fold.finish()
+    checker = fold.scanner.checker
+    return ManifestFacts(
+        source.name, source.compressed, stats.lines, stats.bytes, checker.objects,
+        _keys(checker.shapes), labels.types, stats,
+    )  # fmt: skip
+
+
+def _keys(shapes: Mapping[tuple[str, ...], Shape]) -> dict[str, int]:
+    """Every top-level key, with the number of lines that have it."""
+    keys: dict[str, int] = {}
+    for keyset, shape in shapes.items():
+        for key in keyset:
+            keys[key] = keys.get(key, 0) + shape.count
+    return keys
 
 
 @contextlib.contextmanager

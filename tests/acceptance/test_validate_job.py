@@ -340,3 +340,13 @@ def test_the_cli_reads_request_and_manifest_over_http(
     assert result.returncode == 1, result.stderr
     assert out[0].startswith(f"{MIRROR}/jobs/request.json:10:5: AM532 warning:")
     assert out[1].startswith(f"{MIRROR}/jobs/request.json:") and "AM515" in out[1]
+
+
+def test_without_a_built_in_algorithm_the_manifest_is_only_scanned(
+    job: Any, tmp_path: Path
+) -> None:
+    request = algorithm_request("my-own-trainer", ["source-ref", "bounding_box"], "text/plain")
+    report = augman.validate_job(str(job(request)), mirrors=[mirror(tmp_path)])
+    assert codes(report) == ["AM540", "AM201", "AM201", "AM201"]
+    assert "did you mean 'bounding-box'?" in report.findings[0].message
+    assert [(s.lines, s.bytes) for s in report.sources[1:]] == [(3, len(BOXES))]
