@@ -142,10 +142,15 @@ def _uri(channel: Channel, findings: RequestFindings) -> None:
     if uri is None:
         return
     path = channel.source_member("S3Uri")
-    if not uri.startswith("s3://"):
+    if uri.startswith("https://"):  # the API takes it; augman reads s3:// URIs only
         findings.report(
-            "AM516", path, f"{uri!r} is not an s3://bucket/key URI (augman reads s3:// URIs only)"
-        )
+            "AM516", path,
+            f"{uri!r} is an https URL: augman cannot read it, so the manifest was not checked",
+            severity=Severity.note, hint="write it as s3://bucket/key to have it checked",
+        )  # fmt: skip
+        return
+    if not uri.startswith("s3://"):
+        findings.report("AM516", path, f"{uri!r} is not an s3://bucket/key URI")
         return
     try:
         S3Uri.parse(uri)

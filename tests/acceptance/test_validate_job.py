@@ -350,3 +350,10 @@ def test_without_a_built_in_algorithm_the_manifest_is_only_scanned(
     assert codes(report) == ["AM540", "AM201", "AM201", "AM201"]
     assert "did you mean 'bounding-box'?" in report.findings[0].message
     assert [(s.lines, s.bytes) for s in report.sources[1:]] == [(3, len(BOXES))]
+
+
+def test_an_https_manifest_url_is_noted_and_not_read(job: Any) -> None:
+    request = base_request("https://augman-examples.s3.amazonaws.com/train.manifest")
+    report = augman.validate_job(str(job(request)))
+    assert [(f.code, f.severity.value) for f in report.findings] == [("AM516", "note")]
+    assert not report.failed()
