@@ -10,7 +10,7 @@ label to ``label_width`` values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,11 +174,15 @@ def _member_or_channel(channel: Channel, name: str) -> str:
 def check_hyperparameters(
     profile: Profile,
     request: JobRequest,
-    channel: Channel | None,
-    facts: ManifestFacts | None,
+    read: Sequence[tuple[Channel, ManifestFacts]],
+    train: Channel | None,
     findings: RequestFindings,
 ) -> None:
-    """Required hyperparameters, and the train channel's manifest against their values."""
+    """Required hyperparameters, and each channel's manifest against their values.
+
+    Every channel's class ids and boxes must fit ``num_classes`` and ``label_width``;
+    the counts (``num_training_samples``, unused classes) are the train channel's.
+    """
     given = request.data.get("HyperParameters")
     hyper: Mapping[str, Any] = given if isinstance(given, dict) else {}
     values = {name: _integer(hyper, name, findings) for name in (*profile.required, "label_width")}
@@ -190,9 +194,9 @@ def check_hyperparameters(
                 "AM535", HYPERPARAMETERS if given is not None else "$",
                 f"{profile.image} requires the hyperparameter {name}{tail}",
             )  # fmt: skip
-    if channel is None or facts is None or facts.stats is None or len(channel.attrs) != 2:
-        return
-    _against_manifest(profile, values, channel, facts.stats, findings)
+    for channel, facts in read:
+        if facts.stats is not None and len(channel.attrs) == 2:
+            _against_manifest(profile, values, channel, facts.stats, channel is train, findings)
 
 
 def _against_manifest(
@@ -200,11 +204,12 @@ def _against_manifest(
     values: Mapping[str, int | None],
     channel: Channel,
     stats: Stats,
+    train: bool,
     findings: RequestFindings,
 ) -> None:
     where = f"channel {channel.name}'s manifest"
     samples = values.get("num_training_samples")
-    if samples is not None and stats.samples and samples != stats.samples:
+    if train and samples is not None and stats.samples and samples != stats.samples:
         findings.report(
             "AM532", member_path(HYPERPARAMETERS, "num_training_samples"),
             f"num_training_samples is {samples:,}; {where} has {stats.samples:,} lines "
@@ -216,7 +221,7 @@ def _against_manifest(
     derived = for_label(label)
     classes = values.get("num_classes")
     if classes is not None and derived.num_classes is not None:
-        _num_classes(classes, derived.num_classes, derived.class_ids, where, findings)
+        _num_classes(classes, derived.num_classes, derived.class_ids, where, train, findings)
     if profile.pads_boxes and derived.max_boxes is not None:
         width = values.get("label_width")
         width = DEFAULT_LABEL_WIDTH if width is None else width
@@ -228,14 +233,16 @@ def _against_manifest(
             )  # fmt: skip
 
 
-def _num_classes(given: int, needed: int, used: int, where: str, findings: RequestFindings) -> None:
+def _num_classes(
+    given: int, needed: int, used: int, where: str, train: bool, findings: RequestFindings
+) -> None:
     path = member_path(HYPERPARAMETERS, "num_classes")
     if given < needed:
         findings.report(
             "AM530", path,
             f"num_classes is {given:,}; {where} uses class id {needed - 1:,} (num_classes >= {needed:,})",
         )  # fmt: skip
-    elif given > needed:
+    elif given > needed and train:
         findings.report(
             "AM531", path,
             f"num_classes is {given:,}; {where} uses {used:,} class ids, the highest {needed - 1:,}",

@@ -40,7 +40,8 @@ def check_job(
     profile = algorithms.profile_for(request)
     summaries = [SourceSummary(request.source, request.locator.lines, request.locator.size)]
     read: dict[str, ManifestFacts] = {}
-    for channel in channels(request):
+    listed = channels(request)
+    for channel in listed:
         check_channel(channel, request, findings)
         if not channel.augmented:
             continue
@@ -54,10 +55,8 @@ def check_job(
         if profile is not None:
             algorithms.check_channel(profile, channel, facts, findings)
     if profile is not None:
-        train = _train_channel(channels(request))
-        algorithms.check_hyperparameters(
-            profile, request, train, read.get(train.name) if train else None, findings
-        )
+        pairs = [(channel, read[channel.name]) for channel in listed if channel.name in read]
+        algorithms.check_hyperparameters(profile, request, pairs, _train_channel(listed), findings)
     return _report(found, collector, tuple(summaries))
 
 

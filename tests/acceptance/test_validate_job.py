@@ -357,3 +357,22 @@ def test_an_https_manifest_url_is_noted_and_not_read(job: Any) -> None:
     report = augman.validate_job(str(job(request)))
     assert [(f.code, f.severity.value) for f in report.findings] == [("AM516", "note")]
     assert not report.failed()
+
+
+def test_every_channels_class_ids_must_fit_num_classes(job: Any, tmp_path: Path) -> None:
+    request = base_request()
+    validation = json.loads(json.dumps(channel(request)))
+    validation["ChannelName"] = "validation"
+    validation["DataSource"]["S3DataSource"]["S3Uri"] = f"{MIRROR}/validation.manifest"
+    request["InputDataConfig"].append(validation)
+    lines = BOXES.splitlines()
+    (tmp_path / "validation.manifest").write_text(
+        lines[0].replace('"class_id": 0', '"class_id": 4') + "\n"
+    )
+    report = augman.validate_job(str(job(request)), mirrors=[mirror(tmp_path)])
+    assert [(f.code, f.message.split(": ", 1)[1]) for f in report.findings] == [
+        (
+            "AM530",
+            "num_classes is 2; channel validation's manifest uses class id 4 (num_classes >= 5)",
+        )
+    ]
