@@ -10,6 +10,7 @@ from typing import Any
 from augman.checking import didyoumean
 from augman.checking.findings import Finding, FindingCollector, Report, SourceSummary
 from augman.errors import AugmanError
+from augman.inputs.s3uri import S3Uri, S3UriError
 from augman.jobs import algorithms
 from augman.jobs.channels import Channel, channels, check_channel
 from augman.jobs.manifests import ManifestFacts, read_manifest
@@ -93,7 +94,11 @@ def _manifest(
     statistics: bool,
 ) -> ManifestFacts | None:
     uri = channel.uri
-    if uri is None or not uri.startswith("s3://"):
+    if uri is None:
+        return None
+    try:
+        S3Uri.parse(uri)
+    except S3UriError:  # AM516 (or the shape rules) said why
         return None
     try:
         facts = read_manifest(
@@ -101,8 +106,6 @@ def _manifest(
         )
     except AugmanError as exc:
         raise type(exc)(f"channel {channel.name}: {exc.message}", exc.hint) from None
-    except ValueError:  # not an S3 object URI: AM516 says so
-        return None
     _compression(channel, facts, findings)
     return facts
 
