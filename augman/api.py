@@ -82,6 +82,7 @@ def validate_job(
     s3_client: Callable[[], Any] | None = None,
     manifests: bool = True,
     max_findings: int = 0,
+    watch: Watch | None = None,
 ) -> Report:
     """Check a CreateTrainingJob request, then the manifest of each augmented-manifest channel.
 
@@ -92,7 +93,8 @@ def validate_job(
     AugmentedManifestFile channel's manifest is validated with its AttributeNames
     and CompressionType, its findings named after the S3 URI, or the local file
     when one of ``mirrors`` (:class:`Mirror` or ``"s3://bucket/prefix=DIR"``) holds
-    it. ``manifests=False`` checks the request alone. Raises :class:`SourceError`
+    it. ``manifests=False`` checks the request alone; ``watch`` is entered around
+    the reading of each manifest, as in :func:`validate`. Raises :class:`SourceError`
     when the request is not a JSON object, and :class:`AugmanError` when a manifest
     cannot be read.
     """
@@ -102,7 +104,7 @@ def validate_job(
     parsed = [m if isinstance(m, refs.Mirror) else refs.Mirror.parse(m) for m in mirrors]
     return check_job(
         request, mirrors=parsed, s3_client=s3_client, manifests=manifests,
-        max_findings=max_findings,
+        max_findings=max_findings, watch=watch,
     )  # fmt: skip
 
 

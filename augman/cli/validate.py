@@ -116,8 +116,9 @@ def _run(
                 "give either --job REQUEST.json or MANIFEST... [--attrs]",
             )
         return api.validate_job(
-            job, mirrors=parse_mirrors(mirror), s3_client=s3_client, max_findings=max_findings
-        )
+            job, mirrors=parse_mirrors(mirror), s3_client=s3_client, max_findings=max_findings,
+            watch=progress_for,
+        )  # fmt: skip
     if mirror:
         raise UsageError("--mirror needs --job", "it says where the request's manifests are")
     if not manifests:

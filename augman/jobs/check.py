@@ -13,7 +13,7 @@ from augman.errors import AugmanError
 from augman.inputs.s3uri import S3Uri, S3UriError
 from augman.jobs import algorithms
 from augman.jobs.channels import Channel, channels, check_channel
-from augman.jobs.manifests import ManifestFacts, read_manifest
+from augman.jobs.manifests import ManifestFacts, Reading, Watch, read_manifest
 from augman.jobs.request import RequestFindings, load_request
 from augman.jobs.servicemodel import ShapeChecker, operation_shapes
 from augman.refs import Mirror
@@ -28,6 +28,7 @@ def check_job(
     s3_client: Callable[[], Any] | None = None,
     manifests: bool = True,
     max_findings: int = 0,
+    watch: Watch | None = None,
 ) -> Report:
     """Every request rule, then every AugmentedManifestFile channel's manifest."""
     request = load_request(request_file, s3_client)
@@ -48,7 +49,8 @@ def check_job(
             continue
         facts = None
         if manifests:
-            facts = _manifest(channel, mirrors, s3_client, collector, findings, profile is not None)
+            reading = Reading(mirrors, s3_client, watch, statistics=profile is not None)
+            facts = _manifest(channel, reading, collector, findings)
         if facts is not None:
             read[channel.name] = facts
             summaries.append(SourceSummary(facts.name, facts.lines, facts.bytes))
@@ -86,12 +88,7 @@ def _report(
 
 
 def _manifest(
-    channel: Channel,
-    mirrors: Sequence[Mirror],
-    s3_client: Callable[[], Any] | None,
-    collector: FindingCollector,
-    findings: RequestFindings,
-    statistics: bool,
+    channel: Channel, reading: Reading, collector: FindingCollector, findings: RequestFindings
 ) -> ManifestFacts | None:
     uri = channel.uri
     if uri is None:
@@ -101,9 +98,7 @@ def _manifest(
     except S3UriError:  # AM516 (or the shape rules) said why
         return None
     try:
-        facts = read_manifest(
-            uri, channel.attrs, collector.add, mirrors, s3_client, statistics=statistics
-        )
+        facts = read_manifest(uri, channel.attrs, collector.add, reading)
     except AugmanError as exc:
         raise type(exc)(f"channel {channel.name}: {exc.message}", exc.hint) from None
     _compression(channel, facts, findings)

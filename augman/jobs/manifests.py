@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,18 @@ from augman.refs import Mirror
 from augman.statistics.fold import Stats, StatsFold, label_pairs
 
 MAX_LABEL_SHAPES = 1_000  # key sets looked at for label types
+Watch = Callable[[Source], AbstractContextManager[Any]]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How manifests are read: ``mirrors`` before S3 (through ``s3_client``); ``watch``
+    entered around each (a progress bar); ``statistics``: fold the labels too."""
+
+    mirrors: Sequence[Mirror] = ()
+    s3_client: Callable[[], Any] | None = None
+    watch: Watch | None = None
+    statistics: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,31 +61,37 @@ def read_manifest(
     uri: str,
     attrs: Sequence[str],
     emit: Callable[[Finding], None],
-    mirrors: Sequence[Mirror] = (),
-    s3_client: Callable[[], Any] | None = None,
-    *,
-    statistics: bool = True,
+    reading: Reading = Reading(),
 ) -> ManifestFacts:
     """Validate the manifest at ``uri`` with AttributeNames ``attrs``; return its facts."""
-    with open_manifest(uri, mirrors, s3_client) as source:
-        if statistics:
-            return _with_stats(source, attrs, emit)
-        scanner = Scanner(source.name, attrs or None)
-        labels = LabelTypes()
-        size = 0
-        for scan in scanner.scan_stream(source.stream):
-            labels.add(scan)
-            size += sum(map(len, scan.lines))
-            for found in scan.findings.values():
-                for finding in found:
-                    emit(finding)
-        for finding in scanner.finish():
-            emit(finding)
-        checker = scanner.checker
-        return ManifestFacts(
-            source.name, source.compressed, scanner.lines, size, checker.objects,
-            _keys(checker.shapes), labels.types, None,
-        )  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(open_manifest(uri, reading.mirrors, reading.s3_client))
+        if reading.watch is not None:
+            stack.enter_context(reading.watch(source))
+        read = _with_stats if reading.statistics else _scanned
+        return read(source, attrs, emit)
+
+
+def _scanned(
+    source: Source, attrs: Sequence[str], emit: Callable[[Finding], None]
+) -> ManifestFacts:
+    """The line checks alone (the scan ``validate`` runs), and what they learn of the keys."""
+    scanner = Scanner(source.name, attrs or None)
+    labels = LabelTypes()
+    size = 0
+    for scan in scanner.scan_stream(source.stream):
+        labels.add(scan)
+        size += sum(map(len, scan.lines))
+        for found in scan.findings.values():
+            for finding in found:
+                emit(finding)
+    for finding in scanner.finish():
+        emit(finding)
+    checker = scanner.checker
+    return ManifestFacts(
+        source.name, source.compressed, scanner.lines, size, checker.objects,
+        _keys(checker.shapes), labels.types, None,
+    )  # fmt: skip
 
 
 def _with_stats(

@@ -376,3 +376,17 @@ def test_every_channels_class_ids_must_fit_num_classes(job: Any, tmp_path: Path)
             "num_classes is 2; channel validation's manifest uses class id 4 (num_classes >= 5)",
         )
     ]
+
+
+def test_watch_is_entered_around_each_manifest(job: Any, tmp_path: Path) -> None:
+    import contextlib
+
+    seen: list[str] = []
+
+    @contextlib.contextmanager
+    def watch(source: Any) -> Any:
+        seen.append(source.name)
+        yield
+
+    augman.validate_job(str(job(base_request())), mirrors=[mirror(tmp_path)], watch=watch)
+    assert seen == [str(tmp_path / "train.manifest")]
