@@ -209,7 +209,7 @@ _TABLE = (
          "HyperParameters values are strings that hold the number: \"num_classes\": \"3\".",
          '"num_classes": "three"', '"num_classes": "3"'),
     Rule("AM535", "hyperparameter-missing", E,
-         "A hyperparameter the built-in algorithm requires is not given.",
+         "A hyperparameter the built-in algorithm requires is not given (multi_label 1 for multi-label labels).",
          "Add it to HyperParameters; `augman stats` prints the values the manifest implies.",
          '"HyperParameters": {}', '"HyperParameters": {"num_classes": "3", "num_training_samples": "12"}'),
     Rule("AM540", "attribute-on-no-line", E,

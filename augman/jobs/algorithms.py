@@ -37,6 +37,7 @@ class Profile:
     label_types: tuple[str, ...]
     required: tuple[str, ...] = ("num_classes", "num_training_samples")
     pads_boxes: bool = False
+    multi_label: bool = False  # takes multi-label labels when multi_label is 1
 
 
 PROFILES = {
@@ -45,6 +46,7 @@ PROFILES = {
         Profile(
             "image-classification",
             ("groundtruth/image-classification", MULTI_LABEL, "groundtruth/label-verification"),
+            multi_label=True,
         ),
         Profile("object-detection", ("groundtruth/object-detection",), pads_boxes=True),
         Profile("semantic-segmentation", ("groundtruth/semantic-segmentation",)),
@@ -194,9 +196,34 @@ def check_hyperparameters(
                 "AM535", HYPERPARAMETERS if given is not None else "$",
                 f"{profile.image} requires the hyperparameter {name}{tail}",
             )  # fmt: skip
+    _multi_label(profile, hyper, read, findings)
     for channel, facts in read:
         if facts.stats is not None and len(channel.attrs) == 2:
             _against_manifest(profile, values, channel, facts.stats, channel is train, findings)
+
+
+def _multi_label(
+    profile: Profile,
+    hyper: Mapping[str, Any],
+    read: Sequence[tuple[Channel, ManifestFacts]],
+    findings: RequestFindings,
+) -> None:
+    """Image classification learns Ground Truth's multi-label labels only with multi_label 1."""
+    labels = [
+        channel.attrs[1] for channel, facts in read
+        if len(channel.attrs) == 2
+        and normal_type(facts.label_types.get(channel.attrs[1], "")) == MULTI_LABEL
+    ]  # fmt: skip
+    if not profile.multi_label or not labels or str(hyper.get("multi_label", "0")).strip() == "1":
+        return
+    path = (
+        member_path(HYPERPARAMETERS, "multi_label") if "multi_label" in hyper else HYPERPARAMETERS
+    )
+    findings.report(
+        "AM535", path,
+        f"{labels[0]!r} holds Ground Truth multi-label labels; {profile.image} needs the "
+        "hyperparameter multi_label 1 for them",
+    )  # fmt: skip
 
 
 def _against_manifest(

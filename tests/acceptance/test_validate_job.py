@@ -288,7 +288,7 @@ def test_ground_truth_multi_label_needs_the_class_id_label_format(
     manifest = (DATA / "stats" / "multi-label.manifest").read_text()
     request = algorithm_request(
         "image-classification", ["source-ref", "scene"], content_type,
-        num_classes="4", num_training_samples="7",
+        num_classes="4", num_training_samples="7", multi_label="1",
     )  # fmt: skip
     report = augman.validate_job(str(job(request, manifest)), mirrors=[mirror(tmp_path)])
     assert [c for c in codes(report) if c.startswith("AM5")] == expected
@@ -390,3 +390,19 @@ def test_watch_is_entered_around_each_manifest(job: Any, tmp_path: Path) -> None
 
     augman.validate_job(str(job(base_request())), mirrors=[mirror(tmp_path)], watch=watch)
     assert seen == [str(tmp_path / "train.manifest")]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", []), ("0", ["AM535"]), (None, ["AM535"])])
+def test_ground_truth_multi_label_needs_multi_label_1(
+    job: Any, tmp_path: Path, value: str | None, expected: list[str]
+) -> None:
+    manifest = (DATA / "stats" / "multi-label.manifest").read_text()
+    hyper = {"num_classes": "4", "num_training_samples": "7"}
+    if value is not None:
+        hyper["multi_label"] = value
+    request = algorithm_request(
+        "image-classification", ["source-ref", "scene"],
+        "application/x-recordio; label-format=class-id", **hyper,
+    )  # fmt: skip
+    report = augman.validate_job(str(job(request, manifest)), mirrors=[mirror(tmp_path)])
+    assert [c for c in codes(report) if c.startswith("AM5")] == expected
