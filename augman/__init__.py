@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from augman.version import __version__
 
 if TYPE_CHECKING:
-    from augman.api import dump, preview, select, stats, stream, validate
+    from augman.api import dump, preview, select, stats, stream, validate, validate_job
     from augman.checking.findings import Finding, Report, Severity, SourceSummary
     from augman.errors import AugmanError, DataError, S3Error, SinkError, SourceError, UsageError
     from augman.inputs.ordering import Shard
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from augman.streaming.verdicts import BadLine
 
 _HOMES = {
-    "augman.api": ("dump", "preview", "select", "stats", "stream", "validate"),
+    "augman.api": ("dump", "preview", "select", "stats", "stream", "validate", "validate_job"),
     "augman.checking.findings": ("Finding", "Report", "Severity", "SourceSummary"),
     "augman.errors": (
         "AugmanError", "DataError", "S3Error", "SinkError", "SourceError", "UsageError",
@@ -117,6 +117,7 @@ __all__ = [
     "stats",
     "stream",
     "validate",
+    "validate_job",
 ]
 
 

@@ -78,18 +78,10 @@ def validate(
     says how many requests that took.
     """
     from augman.checking import parallel
-    from augman.checking.schemas import ContentOptions, load_schema
     from augman.inputs.sources import expand_folders, open_source
 
     names = check_attribute_names(attrs) if attrs is not None else None
-    content = ContentOptions(
-        groundtruth,
-        load_schema(schema) if schema is not None else None,
-        tuple(
-            (name, load_schema(spec, f"--attr-schema {name}={spec}"))
-            for name, spec in (attr_schemas or {}).items()
-        ),
-    )
+    content = _content_options(groundtruth, schema, attr_schemas)
     manifests = expand_folders(manifests)
     collector = FindingCollector(max_findings)
     summaries = []
@@ -114,6 +106,77 @@ def validate(
         key=lambda f: (manifests.index(f.source) if f.source in manifests else 0, f.line or 0)
     )
     return dataclasses.replace(collector.report(tuple(summaries)), extra=extra)
+
+
+def validate_job(
+    request: str,
+    *,
+    mirrors: Sequence[Mirror | str] = (),
+    s3_client: Callable[[], Any] | None = None,
+    manifests: bool = True,
+    max_findings: int = 0,
+    watch: Watch | None = None,
+    groundtruth: bool = True,
+    schema: str | Path | Mapping[str, Any] | None = None,
+    attr_schemas: Mapping[str, str | Path | Mapping[str, Any]] | None = None,
+    check_refs: RefCheck | str | None = None,
+    refs: RefCheckOptions | None = None,
+) -> Report:
+    """Check a CreateTrainingJob request, then the manifest of each augmented-manifest channel.
+
+    ``request`` is a file (``-``: stdin) holding the request as boto3 and
+    ``aws sagemaker create-training-job --cli-input-json`` take it, or
+    DescribeTrainingJob output. Request findings (AM5xx) name the file, with the
+    line and column of the node and its JSON path (``Finding.json_path``); each
+    AugmentedManifestFile channel's manifest is validated with its AttributeNames
+    and CompressionType, its findings named after the S3 URI, or the local file
+    when one of ``mirrors`` (:class:`Mirror` or ``"s3://bucket/prefix=DIR"``) holds
+    it. ``manifests=False`` checks the request alone; ``watch`` is entered around
+    the reading of each manifest, as in :func:`validate`. Raises :class:`SourceError`
+    when the request is not a JSON object, and :class:`AugmanError` when a manifest
+    cannot be read. ``groundtruth``, ``schema`` and ``attr_schemas`` are the content
+    checks of :func:`validate`, run on each manifest; ``check_refs`` and ``refs`` check
+    the ``-ref`` objects of all the manifests as :func:`validate` does (``selected``:
+    those of the channels' AttributeNames), each distinct URI once.
+    """
+    from augman import refs as refobjects
+    from augman.jobs.check import RefChecking, check_job
+
+    parsed = [
+        m if isinstance(m, refobjects.Mirror) else refobjects.Mirror.parse(m) for m in mirrors
+    ]
+    content = _content_options(groundtruth, schema, attr_schemas)
+    checking = None
+    if check_refs is not None:
+        mode = choice(RefCheck, check_refs, "check_refs")
+        given = refs or RefCheckOptions()
+        options = dataclasses.replace(given, mirrors=parsed or given.mirrors)
+
+        def check(uses: RefUses, streamed: Sequence[str]) -> RefCheckResult:
+            return _check_with(uses, options, uses.labels, streamed, s3_client)
+
+        checking = RefChecking(mode is RefCheck.selected, mode is RefCheck.content, check)
+    return check_job(
+        request, mirrors=parsed, s3_client=s3_client, manifests=manifests,
+        max_findings=max_findings, watch=watch, content=content, refs=checking,
+    )  # fmt: skip
+
+
+def _content_options(
+    groundtruth: bool,
+    schema: str | Path | Mapping[str, Any] | None,
+    attr_schemas: Mapping[str, str | Path | Mapping[str, Any]] | None,
+) -> ContentOptions:
+    from augman.checking.schemas import ContentOptions, load_schema
+
+    return ContentOptions(
+        groundtruth,
+        load_schema(schema) if schema is not None else None,
+        tuple(
+            (name, load_schema(spec, f"--attr-schema {name}={spec}"))
+            for name, spec in (attr_schemas or {}).items()
+        ),
+    )
 
 
 def scan(

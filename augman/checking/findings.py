@@ -36,6 +36,8 @@ class Finding:
 
     ``line`` and ``column`` are 1-based; ``line`` is None for a finding about a
     whole file (or a whole request), ``column`` when no column is meaningful.
+    ``json_path`` names the node of a JSON document (a training job request) the
+    finding is about, e.g. ``$.InputDataConfig[0].InputMode``.
     """
 
     source: str
@@ -46,6 +48,7 @@ class Finding:
     message: str
     hint: str | None = None
     attribute: str | None = None
+    json_path: str | None = None
 
     @property
     def location(self) -> str:

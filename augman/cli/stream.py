@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -31,6 +31,7 @@ from augman.cli._app import (
     waiting_for_reader,
 )  # fmt: skip
 from augman.cli._commands import AugmanCommand
+from augman.cli._mirror import Mirrors, parse_mirrors
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.inputs.ordering import Shard
@@ -58,7 +59,7 @@ def stream(
     epochs: int = typer.Option(1, "--epochs", min=1, help="Stream the manifest N times (with --sm-root, one FIFO per epoch)."),
     shuffle_seed: int | None = typer.Option(None, "--shuffle-seed", help="Shuffle the lines at the start of every epoch, deterministically for (seed, epoch)."),
     shard: str | None = typer.Option(None, "--shard", metavar="K/N", help="Keep every N-th line from the K-th (0-based) of each epoch's order, after the shuffle: an emulation of ShardedByS3Key."),
-    mirror: list[str] = typer.Option([], "--mirror", metavar="s3://BUCKET[/PREFIX]=DIR", help="Read -ref objects under this S3 prefix from a local directory instead (repeatable)."),
+    mirror: Mirrors = [],  # noqa: B006 (Typer copies the default)
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
@@ -91,7 +92,7 @@ def stream(
             )
         names = api.check_attribute_names(parse_attrs(attrs) or [])
         shard_value = Shard.parse(shard) if shard is not None else None
-        mirrors = [refs_mirror(text) for text in mirror]
+        mirrors = parse_mirrors(mirror)
         sink = _open_sink(output, fifo, sm_root, channel, content_type, epochs, shard_value, wrap)
         tell_if_reading_the_terminal([manifest])
         try:
@@ -147,13 +148,6 @@ def _open_sink(
             "or use -o - to write them to the terminal anyway",
         )
     return sinks.to_stdout()
-
-
-def refs_mirror(text: str) -> Any:
-    """``--mirror s3://bucket[/prefix]=DIR``, checked before any output is opened."""
-    from augman import refs
-
-    return refs.Mirror.parse(text)
 
 
 def _report(result: StreamResult, allow_skips: bool) -> int:

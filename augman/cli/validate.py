@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from augman import api
-from augman.checking.findings import Severity
+from augman.checking.findings import Report, Severity
 from augman.checking.rules import RULES
 from augman.checking.schemas import parse_attr_schema
 from augman.cli._app import (
@@ -30,8 +32,9 @@ from augman.cli._app import (
     tell_if_reading_the_terminal,
 )  # fmt: skip
 from augman.cli._commands import AugmanCommand
+from augman.cli._mirror import Mirrors, parse_mirrors
 from augman.cli._refs import CheckRefsCommand, progress_bar, summary_line
-from augman.cli.stream import refs_mirror
+from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import FailOn, RefCheck, RefStrategy, ReportFormat
 from augman.reporting.validation import REPORTERS
@@ -40,8 +43,8 @@ from augman.reporting.validation import REPORTERS
 @app.command(cls=CheckRefsCommand)
 def validate(
     manifests: list[str] = typer.Argument(
-        ...,
-        metavar="MANIFEST...",
+        None,
+        metavar="[MANIFEST...]",
         help="Manifest paths, folders of them (*.manifest, *.jsonl), - for stdin, or s3://bucket/key (.gz detected).",
     ),
     attrs: Attrs = None,
@@ -71,15 +74,25 @@ def validate(
         metavar="NAME=FILE",
         help="A JSON Schema for one attribute's value (repeatable).",
     ),
+    job: str | None = typer.Option(
+        None,
+        "--job",
+        metavar="REQUEST.json",
+        help="Check a CreateTrainingJob request (or DescribeTrainingJob output), then the manifest of each AugmentedManifestFile channel.",
+    ),
+    mirror: Mirrors = [],  # noqa: B006 (Typer copies the default)
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
     check_refs: RefCheck | None = typer.Option(None, "--check-refs", metavar="[all|selected|content]", help="Also check each -ref object once: exists, readable, size (bare flag: all -ref attributes; selected: those of --attrs; content: image headers too)."),
     refs_strategy: RefStrategy = typer.Option(RefStrategy.auto, "--refs-strategy", help="With --check-refs: HEAD each object, LIST each folder, or choose per folder by how many of its objects are named."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, help="With --check-refs: S3 requests at the same time."),
-    mirror: list[str] = typer.Option([], "--mirror", metavar="s3://BUCKET[/PREFIX]=DIR", help="With --check-refs: check -ref objects under this S3 prefix in a local directory instead (repeatable)."),
 ) -> None:  # fmt: skip
     """Check every line of one or more manifests and report every problem.
+
+    With --job, check a training job request against the CreateTrainingJob API
+    and the built-in algorithms' needs, then each augmented manifest it names
+    (with --mirror, from a local copy).
 
     Exit 0 when nothing at or above --fail-on was found, 1 when something was,
     2 when the check could not run.
@@ -90,26 +103,21 @@ def validate(
     Example: augman validate train.manifest --attrs source-ref,class --format github
 
     Example: augman validate train.manifest --attrs source-ref,class --check-refs --region us-east-1
+
+    Example: augman validate --job create-training-job.json --format sarif
     """
     with error_boundary(), progress_bar(stderr_console()) as progress:
-        tell_if_reading_the_terminal(manifests)
-        refs = api.RefCheckOptions(
-            mirrors=[refs_mirror(text) for text in mirror], concurrency=concurrency,
-            strategy=refs_strategy, region=region, progress=progress,
-        )  # fmt: skip
-        report = api.validate(
-            manifests,
-            attrs=parse_attrs(attrs),
-            max_findings=max_findings,
-            s3_client=s3.client_factory(endpoint_url, region, profile, max(32, concurrency)),
-            watch=progress_for,
-            jobs=jobs,
-            groundtruth=not no_gt,
-            schema=schema,
+        checks = _Checks(
+            groundtruth=not no_gt, schema=schema,
             attr_schemas=dict(map(parse_attr_schema, attr_schema or ())),
             check_refs=check_refs,
-            refs=refs,
-        )
+            refs=api.RefCheckOptions(
+                mirrors=parse_mirrors(mirror), concurrency=concurrency,
+                strategy=refs_strategy, region=region, progress=progress,
+            ),
+        )  # fmt: skip
+        s3_client = s3.client_factory(endpoint_url, region, profile, max(32, concurrency))
+        report = _run(manifests or [], attrs, job, max_findings, jobs, s3_client, checks)
         if "refs" in report.extra and fmt is ReportFormat.text and not quiet:
             say(summary_line(report.extra["refs"]))  # type: ignore[arg-type]
         console = stdout_console()
@@ -123,6 +131,55 @@ def validate(
         if output is not None:
             console.file.close()
     raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """The content checks a run asks for, beyond the line rules."""
+
+    groundtruth: bool
+    schema: Path | None
+    attr_schemas: dict[str, str]
+    check_refs: RefCheck | None
+    refs: api.RefCheckOptions
+
+
+def _run(
+    manifests: list[str],
+    attrs: str | None,
+    job: str | None,
+    max_findings: int,
+    jobs: int,
+    s3_client: Any,
+    checks: _Checks,
+) -> Report:
+    if job is not None:
+        if manifests or attrs is not None:
+            raise UsageError(
+                "--job takes the manifests and their AttributeNames from the request",
+                "give either --job REQUEST.json or MANIFEST... [--attrs]",
+            )
+        return api.validate_job(
+            job, mirrors=checks.refs.mirrors, s3_client=s3_client, max_findings=max_findings,
+            watch=progress_for, groundtruth=checks.groundtruth, schema=checks.schema,
+            attr_schemas=checks.attr_schemas, check_refs=checks.check_refs, refs=checks.refs,
+        )  # fmt: skip
+    if checks.refs.mirrors and checks.check_refs is None:
+        raise UsageError(
+            "--mirror needs --job or --check-refs",
+            "it says where the request's manifests, or the -ref objects to check, are",
+        )
+    if not manifests:
+        raise UsageError(
+            "augman validate needs MANIFEST...",
+            "e.g. augman validate train.manifest, or augman validate --job request.json",
+        )
+    tell_if_reading_the_terminal(manifests)
+    return api.validate(
+        manifests, attrs=parse_attrs(attrs), max_findings=max_findings, s3_client=s3_client,
+        watch=progress_for, jobs=jobs, groundtruth=checks.groundtruth, schema=checks.schema,
+        attr_schemas=checks.attr_schemas, check_refs=checks.check_refs, refs=checks.refs,
+    )  # fmt: skip
 
 
 def _rule_codes(incomplete: str) -> list[tuple[str, str]]:

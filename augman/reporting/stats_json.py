@@ -15,6 +15,7 @@ from rich.console import Console
 
 from augman.reporting.stats_text import TextStatsReporter
 from augman.statistics.fold import Stats
+from augman.statistics.hyperparameters import derive
 from augman.statistics.labels import LabelStats
 from augman.statistics.refstats import RefStats
 from augman.statistics.tallies import Counts, Histogram
@@ -67,6 +68,25 @@ def stats_document(stats: Stats) -> dict[str, Any]:
         "untracked_values": stats.untracked_values,
         "labels": {name: label_document(label) for name, label in stats.labels.items()},
         "refs": {name: ref_document(ref) for name, ref in stats.refs.items()},
+        "hyperparameters": hyperparameters_document(stats),
+    }
+
+
+def hyperparameters_document(stats: Stats) -> dict[str, Any]:
+    """What a built-in algorithm's HyperParameters must say for this manifest."""
+    derived = derive(stats)
+    return {
+        "num_training_samples": derived.num_training_samples,
+        "labels": {
+            name: {
+                "kind": label.kind,
+                "num_classes": label.num_classes,
+                "class_ids": label.class_ids,
+                "max_boxes": label.max_boxes,
+                "label_width": label.label_width,
+            }
+            for name, label in derived.labels.items()
+        },
     }
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from augman.statistics.fold import MAX_SECTIONS, AttributeStats, Stats
+from augman.statistics.hyperparameters import for_label
 from augman.statistics.labels import LabelStats
 from augman.statistics.refstats import RefStats
 from augman.statistics.tallies import MAX_KEYS, Counts, Histogram
@@ -141,10 +142,29 @@ def _label_facts(label: LabelStats) -> RenderableType:
         lines.append(Text(f"created: {label.first_date} to {label.last_date}"))
     for name, n in label.counts.items():
         lines.append(Text(f"{name.replace('_', ' ')}: {n:,}"))
+    lines.extend(map(Text, hyperparameters_text(label)))
     if label.malformed:
         shown = _line_list(label.malformed_lines, label.malformed)
         lines.append(Text(f"malformed labels: {label.malformed:,} ({shown})", style="red"))
     return Group(*lines)
+
+
+def hyperparameters_text(label: LabelStats) -> list[str]:
+    """The hyperparameters a built-in algorithm needs for this label, one line each."""
+    derived = for_label(label)
+    lines = []
+    if derived.num_classes is not None:
+        lines.append(
+            f"num_classes >= {derived.num_classes:,}: {plural(derived.class_ids, 'class id')} "
+            f"used, the highest {derived.num_classes - 1:,}"
+        )
+    if derived.max_boxes is not None and derived.label_width is not None:
+        boxes = "box" if derived.max_boxes == 1 else "boxes"
+        lines.append(
+            f"label_width >= {derived.label_width:,}: at most {derived.max_boxes:,} {boxes} "
+            "on an image"
+        )
+    return lines
 
 
 def _inline(counts: Counts, whole: int | None, limit: int = 5) -> str:

@@ -138,6 +138,7 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "hint": finding.hint,
         "attribute": finding.attribute,
+        **({"json_path": finding.json_path} if finding.json_path else {}),
     }
 
 
@@ -225,11 +226,14 @@ def _sarif_result(finding: Finding, codes: list[str]) -> dict[str, Any]:
         if finding.column is not None:
             region["startColumn"] = finding.column
         location["region"] = region
+    place: dict[str, Any] = {"physicalLocation": location}
+    if finding.json_path:
+        place["logicalLocations"] = [{"fullyQualifiedName": finding.json_path, "kind": "member"}]
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": SarifReporter.LEVELS[finding.severity],
         "message": {"text": finding.message},
-        "locations": [{"physicalLocation": location}],
+        "locations": [place],
     }
     if finding.code in codes:
         result["ruleIndex"] = codes.index(finding.code)

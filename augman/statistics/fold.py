@@ -24,12 +24,13 @@ hypothesis test holds the two to it). Memory is bounded by the caps in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 from operator import is_, is_not
 from typing import Any, cast
 
+from augman.checking.chunkrules import ChunkRule
 from augman.checking.findings import Finding
 from augman.checking.lines import MAX_SHAPES, Top
 from augman.checking.scan import ChunkScan, Scanner
@@ -130,10 +131,17 @@ class StatsFold:
     docstring); :meth:`add` is the same for one line, and gives the same result.
     """
 
-    def __init__(self, source: str, attrs: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        attrs: Sequence[str] | None = None,
+        emit: Callable[[Finding], None] | None = None,
+        rules: Sequence[ChunkRule] = (),
+    ) -> None:
         self.source = source
+        self.emit = emit  # also hand each finding on (``validate --job`` reads a manifest once)
         self.attrs = tuple(attrs) if attrs else None
-        self.scanner = Scanner(source, self.attrs)
+        self.scanner = Scanner(source, self.attrs, rules=rules)
         self.lines = self.valid = self.bytes = self.samples = self.untracked = 0
         self.last_line = b""
         self.findings: dict[str, int] = {}
@@ -148,12 +156,12 @@ class StatsFold:
         """Add one line; lines must come in file order."""
         self.add_chunk(line_no, [line])
 
-    def add_chunk(self, first: int, lines: list[bytes]) -> None:
-        """Add consecutive lines numbered from ``first``, in file order."""
+    def add_chunk(self, first: int, lines: list[bytes]) -> ChunkScan:
+        """Add consecutive lines numbered from ``first``, in file order; return their scan."""
         scan = self.scanner.scan(range(first, first + len(lines)), lines)
         for found in scan.findings.values():
             for finding in found:
-                self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
+                self._count(finding)
         self.bytes += sum(map(len, lines))
         start = 0
         for cut in range(-first % BATCH, len(lines), BATCH):  # line first + cut is a multiple
@@ -162,6 +170,12 @@ class StatsFold:
             start = cut
         self._fold(first, scan, start, len(lines))
         self.lines, self.last_line = first + len(lines) - 1, lines[-1]
+        return scan
+
+    def _count(self, finding: Finding) -> None:
+        self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
+        if self.emit is not None:
+            self.emit(finding)
 
     def _fold(self, first: int, scan: ChunkScan, start: int, end: int) -> None:
         """Fold lines ``[start, end)`` of the chunk ``scan`` (its line ``i`` is ``first + i``)."""
@@ -288,7 +302,7 @@ class StatsFold:
     def finish(self) -> Stats:
         """Run the whole-file checks and return the frozen result."""
         for finding in self.scanner.finish_at(self.lines, self.last_line):
-            self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
+            self._count(finding)
         attributes = {
             name: AttributeStats(
                 name, sum(counts), {t: n for t, n in zip(TYPES, counts, strict=True) if n}

@@ -131,6 +131,7 @@ def _classification(fold: LabelFold, rows: LabelRows) -> None:
     confidences = list(map(attrgetter("confidence"), metas))
     if None in names:  # no class-name: the class is the label value itself
         names, confidences = _named_by_value(fold, rows.values, names, confidences)
+    fold.ids.add_raw(map(bytes, rows.values.values))  # the label value is the class id
     fold.classes.add_many(names)  # type: ignore[arg-type]
     fold.confidence.add_many(confidences)
 
@@ -237,6 +238,7 @@ def _segmentation(fold: LabelFold, rows: LabelRows) -> None:
             if found is None:
                 fold.malformed_line(line_no)
         colours = [found for found in colours if found is not None]
+    fold.ids.add_keys(set(chain.from_iterable(map(dict.keys, colours))))  # keys are the ids
     entries = chain.from_iterable(map(dict.values, colours))
     fold.classes.add_many(map(attrgetter("class_name"), entries))
     firsts = map(next, map(iter, map(dict.values, filter(None, colours))))

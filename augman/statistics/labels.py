@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from augman.statistics.classids import NO_CLASS_IDS, ClassIds, ClassIdStats
 from augman.statistics.tallies import (
     BinCounter,
     CappedCounter,
@@ -82,6 +83,7 @@ class LabelStats:
     counts: Mapping[str, int]
     malformed: int
     malformed_lines: tuple[int, ...]
+    class_ids: ClassIdStats = NO_CLASS_IDS
 
 
 class LabelFold:
@@ -103,6 +105,7 @@ class LabelFold:
         self.malformed_lines: list[int] = []
         self._class_keys: list[object] = []  # class ids (class-map keys, or ints), named in bulk
         self._names: dict[str, Any] = {}  # every class-map entry seen since the last flush
+        self.ids = ClassIds()  # the class ids themselves, for num_classes
 
     def add(self, line_no: int, value: bytes, meta: Mapping[str, Any]) -> None:
         """Count one line's label ``value`` (raw JSON) with its decoded metadata."""
@@ -191,6 +194,7 @@ class LabelFold:
     def flush_classes(self) -> None:
         batch = Counter(self._class_keys)
         self._class_keys.clear()
+        self.ids.add_keys(batch)
         names = self._names
         for key, n in batch.items():
             text = key if type(key) is str else str(key)  # an int id is the key str() makes
@@ -216,7 +220,7 @@ class LabelFold:
             jobs=self.jobs.freeze(), first_date=self.first_date, last_date=self.last_date,
             histograms={name: h.freeze() for name, h in self.histograms.items()},
             counts=dict(self.counts), malformed=self.malformed,
-            malformed_lines=tuple(self.malformed_lines),
+            malformed_lines=tuple(self.malformed_lines), class_ids=self.ids.freeze(),
         )  # fmt: skip
 
 
@@ -227,6 +231,7 @@ def _classification(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> N
     name = meta.get("class-name")
     if not isinstance(name, str):
         name = as_text(orjson.loads(value))
+    fold.ids.add_raw((value,))  # the label value is the class id
     fold.classes.add(name)
     fold.confidence.add(meta.get("confidence"))
 
@@ -265,6 +270,7 @@ def _segmentation(fold: LabelFold, value: bytes, meta: Mapping[str, Any]) -> Non
     colours = meta.get("internal-color-map", meta.get("color-map"))
     entries = list(colours.values())
     names = [as_text(entry["class-name"]) for entry in entries]
+    fold.ids.add_keys(colours)  # a colour map's keys are the class ids
     fold.classes.add_many(names)
     if entries:  # confidence is per image: the same in every entry (spec 5.2)
         fold.confidence.add(entries[0].get("confidence"))

@@ -8,6 +8,11 @@ its ``refs`` runs ``--check-refs`` (``check``: the mode) on objects in a copy of
 ``tests/data/refs`` (``mirror``: prefix → folder in it; ``sparse``: large files made
 there), or in moto (``s3``: ``buckets`` → region, ``objects``, and key parts whose
 requests are ``deny``-ed with a 403), with ``region`` as the job's region.
+
+A request rule (AM5xx) is checked with ``augman.validate_job``: the sidecar's ``job``
+names the request (under tests/data, written by ``tests/data/jobs/make_examples.py``),
+whose channel reads the example manifest through a mirror, and ``expect`` holds
+lines and columns in the request file.
 """
 
 from __future__ import annotations
@@ -74,6 +79,9 @@ def _validate(
             name: here / path for name, path in options.get("attr_schemas", {}).items()
         },
     }
+    if "job" in options:
+        mirror = f"s3://augman-examples={manifest.parent}"
+        return augman.validate_job(str(DATA / options["job"]), mirrors=[mirror])
     refs = options.get("refs")
     if refs is None:
         return augman.validate([str(manifest)], attrs=options.get("attrs"), **schemas)

@@ -187,3 +187,26 @@ def test_closed_stdout_ends_quietly(tmp_path: Path) -> None:
     )
     assert result.stdout.count(b"\n") == 1
     assert result.stderr == b""
+
+
+def test_stats_json_has_a_hyperparameters_section(cli: Any) -> None:
+    manifest = Path(__file__).parent.parent / "data" / "stats" / "bounding-box.manifest"
+    result = cli("stats", manifest, "--format", "json")
+    hyper = json.loads(result.stdout)["hyperparameters"]
+    assert hyper["num_training_samples"] == 12
+    assert hyper["labels"]["bounding-box"] == {
+        "kind": "bounding-box", "num_classes": 2, "class_ids": 2, "max_boxes": 2, "label_width": 12,
+    }  # fmt: skip
+
+
+def test_class_ids_count_from_the_label_values_and_keys(cli: Any, write_manifest: Any) -> None:
+    meta = '"class-metadata": {"class-name": "x", "type": "groundtruth/image-classification"}'
+    path = write_manifest(
+        *(
+            f'{{"source-ref": "s3://b/{i}.jpg", "class": {c!r}, {meta}}}'.replace("'", '"')
+            for i, c in enumerate([0, "7", 3])
+        )
+    )
+    hyper = json.loads(cli("stats", path, "--format", "json").stdout)["hyperparameters"]
+    assert hyper["labels"]["class"]["num_classes"] == 8
+    assert hyper["labels"]["class"]["class_ids"] == 3

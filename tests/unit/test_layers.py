@@ -21,7 +21,7 @@ RANKS = {
     "checking": 3,
     "recordio": 4, "outputs": 4, "refs": 4,
     "selecting": 5, "streaming": 5, "statistics": 5, "refcheck": 5,
-    "reporting": 6, "previewing": 6,
+    "reporting": 6, "previewing": 6, "jobs": 6,
     "api": 7,
     "cli": 8, "__main__": 9, "__init__": 9,
 }  # fmt: skip
