@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from augman.version import __version__
 
 if TYPE_CHECKING:
-    from augman.api import dump, select, stats, stream, validate
+    from augman.api import RefCheckOptions, check_refs, dump, select, stats, stream, validate
     from augman.checking.findings import Finding, Report, Severity, SourceSummary
     from augman.errors import AugmanError, DataError, S3Error, SinkError, SourceError, UsageError
     from augman.inputs.ordering import Shard
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
         FailOn,
         Join,
         OnError,
+        RefCheck,
+        RefStrategy,
         ReportFormat,
         StatsFormat,
         ValueEncoding,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from augman.outputs.sinks import Sink
     from augman.recordio.codec import CorruptStream
     from augman.recordio.dumping import DumpRow
+    from augman.refcheck import RefCheckResult, RefCheckSummary, RefUses
     from augman.refs import Fetched, Mirror, RefError, Resolver, S3Resolver
     from augman.selecting.pipeline import InvalidLineError, SelectResult, Writer
     from augman.selecting.splits import Split
@@ -44,16 +47,19 @@ if TYPE_CHECKING:
     from augman.streaming.verdicts import BadLine
 
 _HOMES = {
-    "augman.api": ("dump", "select", "stats", "stream", "validate"),
+    "augman.api": (
+        "RefCheckOptions", "check_refs", "dump", "select", "stats", "stream", "validate",
+    ),
     "augman.checking.findings": ("Finding", "Report", "Severity", "SourceSummary"),
     "augman.errors": (
         "AugmanError", "DataError", "S3Error", "SinkError", "SourceError", "UsageError",
     ),
     "augman.inputs.ordering": ("Shard",),
     "augman.options": (
-        "DumpFormat", "FailOn", "Join", "OnError", "ReportFormat", "StatsFormat",
-        "ValueEncoding", "Wrap",
+        "DumpFormat", "FailOn", "Join", "OnError", "RefCheck", "RefStrategy", "ReportFormat",
+        "StatsFormat", "ValueEncoding", "Wrap",
     ),
+    "augman.refcheck": ("RefCheckResult", "RefCheckSummary", "RefUses"),
     "augman.outputs.sinks": ("Sink",),
     "augman.recordio.codec": ("CorruptStream",),
     "augman.recordio.dumping": ("DumpRow",),
@@ -85,8 +91,14 @@ __all__ = [
     "LabelStats",
     "Mirror",
     "OnError",
+    "RefCheck",
+    "RefCheckOptions",
+    "RefCheckResult",
+    "RefCheckSummary",
     "RefError",
     "RefStats",
+    "RefStrategy",
+    "RefUses",
     "Report",
     "ReportFormat",
     "Resolver",
@@ -108,6 +120,7 @@ __all__ = [
     "Wrap",
     "Writer",
     "__version__",
+    "check_refs",
     "dump",
     "select",
     "stats",
