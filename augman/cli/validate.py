@@ -61,7 +61,7 @@ def validate(
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
-    check_refs: RefCheck | None = typer.Option(None, "--check-refs", metavar="[all|selected|content]", help="Also check each -ref object once: exists, readable, size (bare flag: all -ref attributes; selected: those of --attrs; content: image headers too)."),
+    check_refs: RefCheck | None = typer.Option(None, "--check-refs", metavar="[all|selected|content]", help="Also check each -ref object once: exists, readable, size (bare flag: all -ref attributes; selected: those of --attrs; content: image headers too); with --region, a bucket elsewhere is reported."),
     refs_strategy: RefStrategy = typer.Option(RefStrategy.auto, "--refs-strategy", help="With --check-refs: HEAD each object, LIST each folder, or choose per folder by how many of its objects are named."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, help="With --check-refs: S3 requests at the same time."),
     mirror: list[str] = typer.Option([], "--mirror", metavar="s3://BUCKET[/PREFIX]=DIR", help="With --check-refs: check -ref objects under this S3 prefix in a local directory instead (repeatable)."),
