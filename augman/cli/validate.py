@@ -31,9 +31,12 @@ from augman.cli._app import (
 from augman.cli._commands import AugmanCommand
 from augman.cli._refs import CheckRefsCommand, progress_bar, summary_line
 from augman.cli.stream import refs_mirror
+from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import FailOn, RefCheck, RefStrategy, ReportFormat
 from augman.reporting.validation import REPORTERS
+
+CONCURRENCY = 16  # --check-refs requests at a time
 
 
 @app.command(cls=CheckRefsCommand)
@@ -63,7 +66,7 @@ def validate(
     profile: Profile = None,
     check_refs: RefCheck | None = typer.Option(None, "--check-refs", metavar="[all|selected|content]", help="Also check each -ref object once: exists, readable, size (bare flag: all -ref attributes; selected: those of --attrs; content: image headers too); with --region, a bucket elsewhere is reported."),
     refs_strategy: RefStrategy = typer.Option(RefStrategy.auto, "--refs-strategy", help="With --check-refs: HEAD each object, LIST each folder, or choose per folder by how many of its objects are named."),
-    concurrency: int = typer.Option(16, "--concurrency", min=1, help="With --check-refs: S3 requests at the same time."),
+    concurrency: int = typer.Option(CONCURRENCY, "--concurrency", min=1, help="With --check-refs: S3 requests at the same time."),
     mirror: list[str] = typer.Option([], "--mirror", metavar="s3://BUCKET[/PREFIX]=DIR", help="With --check-refs: check -ref objects under this S3 prefix in a local directory instead (repeatable)."),
 ) -> None:  # fmt: skip
     """Check every line of one or more manifests and report every problem.
@@ -76,6 +79,8 @@ def validate(
     Example: augman validate train.manifest --attrs source-ref,class --check-refs --region us-east-1
     """
     with error_boundary(), progress_bar(stderr_console()) as progress:
+        if check_refs is None:
+            _refs_options_alone(mirror, refs_strategy, concurrency)
         tell_if_reading_the_terminal(manifests)
         refs = api.RefCheckOptions(
             mirrors=[refs_mirror(text) for text in mirror], concurrency=concurrency,
@@ -104,6 +109,21 @@ def validate(
         if output is not None:
             console.file.close()
     raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
+
+
+def _refs_options_alone(mirror: list[str], strategy: RefStrategy, concurrency: int) -> None:
+    """--mirror, --refs-strategy and --concurrency mean nothing without --check-refs."""
+    given = [
+        name
+        for name, is_given in [
+            ("--mirror", bool(mirror)),
+            ("--refs-strategy", strategy is not RefStrategy.auto),
+            ("--concurrency", concurrency != CONCURRENCY),
+        ]
+        if is_given
+    ]
+    if given:
+        raise UsageError(f"{given[0]} needs --check-refs", "add --check-refs (or drop the option)")
 
 
 def _rule_codes(incomplete: str) -> list[tuple[str, str]]:
