@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING, Any
 from augman.version import __version__
 
 if TYPE_CHECKING:
-    from augman.api import dump, preview, select, stats, stream, validate, validate_job
+    from augman.api import (
+        RefCheckOptions,
+        check_refs,
+        dump,
+        preview,
+        select,
+        stats,
+        stream,
+        validate,
+        validate_job,
+    )  # fmt: skip
     from augman.checking.findings import Finding, Report, Severity, SourceSummary
     from augman.errors import AugmanError, DataError, S3Error, SinkError, SourceError, UsageError
     from augman.inputs.ordering import Shard
@@ -26,6 +36,8 @@ if TYPE_CHECKING:
         FailOn,
         Join,
         OnError,
+        RefCheck,
+        RefStrategy,
         ReportFormat,
         StatsFormat,
         ValueEncoding,
@@ -35,6 +47,7 @@ if TYPE_CHECKING:
     from augman.previewing.build import PreviewResult
     from augman.recordio.codec import CorruptStream
     from augman.recordio.dumping import DumpRow
+    from augman.refcheck import RefCheckResult, RefCheckSummary, RefUses
     from augman.refs import Fetched, Mirror, RefError, Resolver, S3Resolver
     from augman.selecting.pipeline import InvalidLineError, SelectResult, Writer
     from augman.selecting.splits import Split
@@ -45,16 +58,20 @@ if TYPE_CHECKING:
     from augman.streaming.verdicts import BadLine
 
 _HOMES = {
-    "augman.api": ("dump", "preview", "select", "stats", "stream", "validate", "validate_job"),
+    "augman.api": (
+        "RefCheckOptions", "check_refs", "dump", "preview", "select", "stats", "stream",
+        "validate", "validate_job",
+    ),
     "augman.checking.findings": ("Finding", "Report", "Severity", "SourceSummary"),
     "augman.errors": (
         "AugmanError", "DataError", "S3Error", "SinkError", "SourceError", "UsageError",
     ),
     "augman.inputs.ordering": ("Shard",),
     "augman.options": (
-        "DumpFormat", "FailOn", "Join", "OnError", "ReportFormat", "StatsFormat",
-        "ValueEncoding", "Wrap",
+        "DumpFormat", "FailOn", "Join", "OnError", "RefCheck", "RefStrategy", "ReportFormat",
+        "StatsFormat", "ValueEncoding", "Wrap",
     ),
+    "augman.refcheck": ("RefCheckResult", "RefCheckSummary", "RefUses"),
     "augman.outputs.sinks": ("Sink",),
     "augman.previewing.build": ("PreviewResult",),
     "augman.recordio.codec": ("CorruptStream",),
@@ -88,8 +105,14 @@ __all__ = [
     "Mirror",
     "OnError",
     "PreviewResult",
+    "RefCheck",
+    "RefCheckOptions",
+    "RefCheckResult",
+    "RefCheckSummary",
     "RefError",
     "RefStats",
+    "RefStrategy",
+    "RefUses",
     "Report",
     "ReportFormat",
     "Resolver",
@@ -111,6 +134,7 @@ __all__ = [
     "Wrap",
     "Writer",
     "__version__",
+    "check_refs",
     "dump",
     "preview",
     "select",

@@ -213,6 +213,8 @@ class RefCheckOptions:
     files; the rest in S3, ``concurrency`` requests at a time, by ``strategy``
     (``head``, ``list``, or ``auto`` per folder). ``region`` is the job's region (a
     bucket elsewhere is a finding). ``progress(done, total)`` follows the check.
+    ``formats`` are the Pillow image formats the algorithm reads, for content checks
+    (None: JPEG and PNG, as the built-in image algorithms).
     """
 
     mirrors: Sequence[Mirror | str] = ()
@@ -220,6 +222,7 @@ class RefCheckOptions:
     strategy: RefStrategy | str = "auto"
     region: str | None = None
     progress: Callable[[int, int], None] | None = None
+    formats: frozenset[str] | None = None
 
 
 def check_refs(
@@ -273,6 +276,7 @@ def _check_with(
         uses, s3_client=s3_client, mirrors=mirrors, concurrency=options.concurrency,
         strategy=choice(RefStrategy, options.strategy, "strategy"), content=content,
         region=options.region, streamed=streamed, progress=options.progress,
+        **({"formats": options.formats} if options.formats is not None else {}),
     )  # fmt: skip
 
 

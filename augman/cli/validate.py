@@ -39,6 +39,8 @@ from augman.inputs import s3
 from augman.options import FailOn, RefCheck, RefStrategy, ReportFormat
 from augman.reporting.validation import REPORTERS
 
+CONCURRENCY = 16  # --check-refs requests at a time
+
 
 @app.command(cls=CheckRefsCommand)
 def validate(
@@ -84,9 +86,9 @@ def validate(
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
-    check_refs: RefCheck | None = typer.Option(None, "--check-refs", metavar="[all|selected|content]", help="Also check each -ref object once: exists, readable, size (bare flag: all -ref attributes; selected: those of --attrs; content: image headers too)."),
+    check_refs: RefCheck | None = typer.Option(None, "--check-refs", metavar="[all|selected|content]", help="Also check each -ref object once: exists, readable, size (bare flag: all -ref attributes; selected: those of --attrs; content: image headers too); with --region, a bucket elsewhere is reported."),
     refs_strategy: RefStrategy = typer.Option(RefStrategy.auto, "--refs-strategy", help="With --check-refs: HEAD each object, LIST each folder, or choose per folder by how many of its objects are named."),
-    concurrency: int = typer.Option(16, "--concurrency", min=1, help="With --check-refs: S3 requests at the same time."),
+    concurrency: int = typer.Option(CONCURRENCY, "--concurrency", min=1, help="With --check-refs: S3 requests at the same time."),
 ) -> None:  # fmt: skip
     """Check every line of one or more manifests and report every problem.
 
@@ -107,6 +109,8 @@ def validate(
     Example: augman validate --job create-training-job.json --format sarif
     """
     with error_boundary(), progress_bar(stderr_console()) as progress:
+        if check_refs is None:
+            _refs_options_alone([] if job else mirror, refs_strategy, concurrency)
         checks = _Checks(
             groundtruth=not no_gt, schema=schema,
             attr_schemas=dict(map(parse_attr_schema, attr_schema or ())),
@@ -164,11 +168,6 @@ def _run(
             watch=progress_for, groundtruth=checks.groundtruth, schema=checks.schema,
             attr_schemas=checks.attr_schemas, check_refs=checks.check_refs, refs=checks.refs,
         )  # fmt: skip
-    if checks.refs.mirrors and checks.check_refs is None:
-        raise UsageError(
-            "--mirror needs --job or --check-refs",
-            "it says where the request's manifests, or the -ref objects to check, are",
-        )
     if not manifests:
         raise UsageError(
             "augman validate needs MANIFEST...",
@@ -180,6 +179,24 @@ def _run(
         watch=progress_for, jobs=jobs, groundtruth=checks.groundtruth, schema=checks.schema,
         attr_schemas=checks.attr_schemas, check_refs=checks.check_refs, refs=checks.refs,
     )  # fmt: skip
+
+
+def _refs_options_alone(mirror: list[str], strategy: RefStrategy, concurrency: int) -> None:
+    """--mirror, --refs-strategy and --concurrency mean nothing without --check-refs."""
+    given = [
+        name
+        for name, is_given in [
+            ("--mirror", bool(mirror)),
+            ("--refs-strategy", strategy is not RefStrategy.auto),
+            ("--concurrency", concurrency != CONCURRENCY),
+        ]
+        if is_given
+    ]
+    if given:
+        raise UsageError(
+            f"{given[0]} needs --check-refs" + (" or --job" if given[0] == "--mirror" else ""),
+            "add --check-refs (or drop the option)",
+        )
 
 
 def _rule_codes(incomplete: str) -> list[tuple[str, str]]:

@@ -164,3 +164,57 @@ def test_denied_and_throttled_over_http(
     # 1.jpg answered 503 twice, retried by botocore: 1 + 3 + 1 + 1 requests
     assert counter.ops == ["HeadBucket"] + ["HeadObject"] * 5
     assert report.extra["refs"]["requests"] == 6
+
+
+@pytest.mark.parametrize(
+    "option", [["--mirror", "s3://b=."], ["--refs-strategy", "list"], ["--concurrency", "4"]]
+)
+def test_refs_options_need_check_refs(
+    cli: Any, write_manifest: Callable[..., Path], option: list[str]
+) -> None:
+    result = cli("validate", write_manifest(*LINES), *option)
+    assert result.exit_code == 2
+    assert f"augman: error: {option[0]} needs --check-refs" in result.stderr
+
+
+@pytest.mark.s3server
+def test_content_over_http(
+    server_s3: Any, moto_server: str, run_augman: Any, write_manifest: Callable[..., Path]
+) -> None:
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(image, "JPEG")
+    server_s3.create_bucket(Bucket="cli-bucket")
+    server_s3.put_object(Bucket="cli-bucket", Key="img/1.jpg", Body=image.getvalue())
+    box = '"boxes": {"image_size": [{"width": 40, "height": 20, "depth": 3}], "annotations": []}'
+    path = write_manifest(f'{{"source-ref": "s3://cli-bucket/img/1.jpg", {box}}}')
+    result = run_augman(
+        "validate", path, "--check-refs=content", "--format", "json", "--endpoint-url", moto_server
+    )
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert [(f["line"], f["code"], f["attribute"]) for f in report["findings"]] == [
+        (1, "AM316", "boxes")
+    ]
+    refs = report["summary"]["refs"]
+    assert refs["bytes_read"] == len(image.getvalue()) and refs["requests"] == 2
+
+
+def test_formats_the_algorithm_reads(tmp_path: Path, write_manifest: Callable[..., Path]) -> None:
+    from PIL import Image
+
+    import augman
+
+    Image.new("RGB", (4, 4)).save(tmp_path / "1.png", "PNG")
+    path = write_manifest('{"source-ref": "s3://cli-bucket/1.png"}')
+    options: dict[str, Any] = {"mirrors": [f"s3://cli-bucket={tmp_path}"]}
+    report = augman.validate(
+        [str(path)], check_refs="content", refs=augman.RefCheckOptions(**options)
+    )
+    assert report.findings == ()
+    only_jpeg = augman.RefCheckOptions(**options, formats=frozenset({"JPEG"}))
+    report = augman.validate([str(path)], check_refs="content", refs=only_jpeg)
+    assert [f.message for f in report.findings] == [
+        "source-ref: s3://cli-bucket/1.png is a PNG image, not JPEG"
+    ]

@@ -253,7 +253,7 @@ def test_job_and_manifests_do_not_mix(cli: Any, job: Any) -> None:
 def test_mirror_needs_job(cli: Any, tmp_path: Path) -> None:
     result = cli("validate", "x.manifest", "--mirror", mirror(tmp_path))
     assert result.exit_code == 2
-    assert "--mirror needs --job" in result.stderr
+    assert "--mirror needs --check-refs or --job" in result.stderr
 
 
 def test_every_request_rule_has_a_request_example() -> None:

@@ -159,6 +159,13 @@ def test_listing_denied_falls_back_to_head(
     assert counter.ops == ["HeadBucket", "ListObjectsV2", "HeadObject", "HeadObject"]
 
 
+def slow_down(client: Any, key: str, times: int) -> None:
+    """The first ``times`` requests for ``key`` are answered 503 SlowDown."""
+    left = iter(range(times))
+    hit = lambda request: key in request.url and next(left, None) is not None  # noqa: E731
+    inject(client, lambda request: answer(503, "SlowDown") if hit(request) else None)
+
+
 def test_throttling_slows_down_and_then_succeeds(
     s3: Any, write_manifest: Callable[..., Path]
 ) -> None:
@@ -170,15 +177,7 @@ def test_throttling_slows_down_and_then_succeeds(
     )
     client.create_bucket(Bucket=BUCKET)
     client.put_object(Bucket=BUCKET, Key="k.jpg", Body=b"x")
-    throttled = iter(range(3))
-    inject(
-        client,
-        lambda request: (
-            answer(503, "SlowDown")
-            if "k.jpg" in request.url and next(throttled, None) is not None
-            else None
-        ),
-    )
+    slow_down(client, "k.jpg", 3)
     counter = Counter(client)
     report = check(write_manifest(*ref_lines("k.jpg")), client, strategy="head")
     assert codes(report) == []
@@ -189,15 +188,7 @@ def test_throttling_slows_down_and_then_succeeds(
 def test_botocore_retries_a_slow_down_first(s3: Any, write_manifest: Callable[..., Path]) -> None:
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="k.jpg", Body=b"x")
-    throttled = iter(range(1))
-    inject(
-        s3,
-        lambda request: (
-            answer(503, "SlowDown")
-            if "k.jpg" in request.url and next(throttled, None) is not None
-            else None
-        ),
-    )
+    slow_down(s3, "k.jpg", 1)
     counter = Counter(s3)
     report = check(write_manifest(*ref_lines("k.jpg")), s3, strategy="head")
     assert codes(report) == [] and counter.ops == ["HeadBucket", "HeadObject", "HeadObject"]
