@@ -296,4 +296,4 @@ def key_column(line: bytes, key: str) -> int | None:
         if not offsets:
             return None
         at = offsets[0]
-    return len(line[:at].decode("utf-8", "replace")) + 1
+    return at + 1 if line.isascii() else len(line[:at].decode("utf-8", "replace")) + 1

@@ -190,15 +190,19 @@ class Scanner:
         for index in failed:  # a line the exact checker recovered (a BOM) has keys after all
             top = result.tops[index]
             keysets[index] = tuple(top) if top is not None else ()
+        added = False
         for rule in self.rules:
             for index, found in rule.check_chunk(
                 result.numbers, result.lines, result.tops, keysets
             ).items():
                 result.findings.setdefault(index, []).extend(found)
+                added = True
                 if index not in result.rejected and any(
                     f.severity is Severity.error for f in found
                 ):
                     bisect.insort(result.rejected, index)
+        if added:  # findings stay in line order
+            result.findings = dict(sorted(result.findings.items()))
 
     def _exact(self, result: ChunkScan, index: int) -> None:
         top = self.checker.check(result.numbers[index], result.lines[index])
