@@ -22,6 +22,7 @@ from augman import jsontext
 from augman.checking import didyoumean, jsonline
 from augman.checking.findings import Finding, Severity
 from augman.checking.rules import RULES
+from augman.inputs.lines import LongLine
 from augman.inputs.s3uri import MAX_URI_LENGTH, S3Uri, S3UriError
 
 Top = Mapping[str, msgspec.Raw]
@@ -163,6 +164,11 @@ class LineChecker:
     # -- JSON-level problems --------------------------------------------------------
 
     def _diagnose(self, line_no: int, line: bytes) -> Top | None:
+        if type(line) is LongLine:  # read past, not kept: its bytes are only its newline
+            size = line.length - line.endswith(b"\n")  # the limit does not count the newline
+            message = f"the line is {size:,} bytes, over the limit of {line.limit:,}"
+            self._emit(line_no, None, "AM115", message)
+            return None
         body = jsonline.body_of(line)
         if line_no == self.bom_line and body.startswith(jsonline.BOM):
             self._emit(1, 1, "AM105", "the file starts with a UTF-8 byte order mark (EF BB BF)")

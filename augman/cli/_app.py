@@ -197,6 +197,16 @@ Profile = Annotated[
         help="AWS profile from ~/.aws/config (default: AWS_PROFILE or the default profile).",
     ),
 ]
+MaxLineBytes = Annotated[
+    int,
+    typer.Option(
+        "--max-line-bytes",
+        min=1,
+        metavar="N",
+        help="A longer line (newline not counted) is an error, AM115, read past without being "
+        "held in memory. Default: 64 MiB (67108864).",
+    ),
+]
 Attrs = Annotated[
     str | None,
     typer.Option(

@@ -20,6 +20,7 @@ from augman.cli._app import (
     Attrs,
     EndpointUrl,
     Manifest,
+    MaxLineBytes,
     Profile,
     Region,
     app,
@@ -62,6 +63,7 @@ def stream(
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
+    max_line_bytes: MaxLineBytes = api.MAX_LINE_BYTES,
     concurrency: int = typer.Option(16, "--concurrency", min=1, help="-ref objects fetched at the same time (the output order never changes)."),
     on_error: OnError = typer.Option(OnError.stop, "--on-error", help="At a line that fails the checks: stop before its first record (exit 1), or skip it and go on."),
     allow_skips: bool = typer.Option(False, "--allow-skips", help="With --on-error skip: exit 0 even when lines were skipped."),
@@ -101,6 +103,7 @@ def stream(
                     epochs=epochs, shuffle_seed=shuffle_seed, shard=shard_value, on_error=on_error,
                     mirrors=mirrors, concurrency=concurrency,
                     s3_client=s3.client_factory(endpoint_url, region, profile),
+                    max_line_bytes=max_line_bytes,
                 )  # fmt: skip
         except BadLine as exc:
             _print_findings(exc.findings)

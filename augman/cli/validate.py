@@ -16,6 +16,7 @@ from augman.cli._app import (
     EXIT_OK,
     Attrs,
     EndpointUrl,
+    MaxLineBytes,
     Profile,
     Region,
     app,
@@ -57,6 +58,7 @@ def validate(
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
+    max_line_bytes: MaxLineBytes = api.MAX_LINE_BYTES,
 ) -> None:
     """Check every line of one or more manifests and report every problem.
 
@@ -74,6 +76,7 @@ def validate(
             s3_client=s3.client_factory(endpoint_url, region, profile),
             watch=progress_for,
             jobs=jobs,
+            max_line_bytes=max_line_bytes,
         )
         console = stdout_console()
         if output is not None:

@@ -33,7 +33,7 @@ from typing import Any, cast
 from augman.checking.findings import Finding
 from augman.checking.lines import MAX_SHAPES, Top
 from augman.checking.scan import ChunkScan, Scanner
-from augman.inputs.lines import chunks
+from augman.inputs.lines import bytes_in
 from augman.inputs.sources import Source
 from augman.statistics.columns import TYPES
 from augman.statistics.groundtruth import Metadata
@@ -154,7 +154,7 @@ class StatsFold:
         for found in scan.findings.values():
             for finding in found:
                 self.findings[finding.code] = self.findings.get(finding.code, 0) + 1
-        self.bytes += sum(map(len, lines))
+        self.bytes += bytes_in(lines)
         start = 0
         for cut in range(-first % BATCH, len(lines), BATCH):  # line first + cut is a multiple
             self._fold(first, scan, start, cut)
@@ -327,7 +327,7 @@ def collect(source: Source, attrs: Sequence[str] | None = None) -> Stats:
     """Read every line of ``source`` once and return its :class:`Stats`."""
     fold = StatsFold(source.name, attrs)
     first = 1
-    for chunk in chunks(source.stream):
+    for chunk in source.chunks():
         fold.add_chunk(first, chunk)
         first += len(chunk)
     return fold.finish()

@@ -2,7 +2,8 @@
 
 ``tests/data/invalid/CODE.manifest`` must produce CODE at the lines (and columns)
 listed in ``CODE.json``'s ``expect``; ``tests/data/valid/CODE.manifest`` must
-produce no finding at all. A sidecar's ``attrs`` is passed as AttributeNames.
+produce no finding at all. A sidecar's ``attrs`` is passed as AttributeNames, its
+``max_line_bytes`` as the line limit.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ def _options(manifest: Path) -> dict[str, Any]:
     return json.loads(sidecar.read_text()) if sidecar.exists() else {}
 
 
+def _limits(options: dict[str, Any]) -> dict[str, Any]:
+    return {k: options[k] for k in ("max_line_bytes",) if k in options}
+
+
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_rule_has_both_examples(code: str) -> None:
     assert (DATA / "invalid" / f"{code}.manifest").exists()
@@ -35,7 +40,7 @@ def test_every_rule_has_both_examples(code: str) -> None:
 )
 def test_invalid_example_fails_with_its_rule_where_expected(manifest: Path) -> None:
     options = _options(manifest)
-    report = augman.validate([str(manifest)], attrs=options.get("attrs"))
+    report = augman.validate([str(manifest)], attrs=options.get("attrs"), **_limits(options))
     found = [[f.line, f.column] for f in report.findings if f.code == manifest.stem]
     expected = [[line, col] for line, col in options["expect"]]
     assert [line for line, _ in found] == [line for line, _ in expected]
@@ -48,5 +53,6 @@ def test_invalid_example_fails_with_its_rule_where_expected(manifest: Path) -> N
     "manifest", sorted((DATA / "valid").glob("*.manifest")), ids=lambda p: p.stem
 )
 def test_valid_example_passes(manifest: Path) -> None:
-    report = augman.validate([str(manifest)], attrs=_options(manifest).get("attrs"))
+    options = _options(manifest)
+    report = augman.validate([str(manifest)], attrs=options.get("attrs"), **_limits(options))
     assert report.findings == ()
