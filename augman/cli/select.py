@@ -31,6 +31,7 @@ from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import OnError
 from augman.outputs.atomicfile import atomic_output, atomic_outputs, ensure_directory
+from augman.printable import printable
 
 if TYPE_CHECKING:
     from augman.selecting.pipeline import SelectResult, Writer
@@ -171,4 +172,4 @@ def _tell(result: SelectResult, plan: SelectPlan, out_dir: Path | None, suffix: 
 
 
 def _say(text: str) -> None:
-    stderr_console().print(text, markup=False, highlight=False, soft_wrap=True)
+    stderr_console().print(printable(text), markup=False, highlight=False, soft_wrap=True)

@@ -36,6 +36,7 @@ from augman.errors import UsageError
 from augman.inputs import s3
 from augman.inputs.ordering import Shard
 from augman.options import OnError, ValueEncoding, Wrap
+from augman.printable import printable
 
 if TYPE_CHECKING:
     from augman.checking.findings import Finding
@@ -183,7 +184,7 @@ def _report(result: StreamResult, allow_skips: bool) -> int:
 def _print_findings(findings: Sequence[Finding]) -> None:
     console = stderr_console()
     for finding in findings:
-        text = f"{finding.location}: {finding.code} {finding.message}"
+        text = printable(f"{finding.location}: {finding.code} {finding.message}")
         console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
