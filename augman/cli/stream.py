@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -42,8 +39,6 @@ if TYPE_CHECKING:
     from augman.checking.findings import Finding
     from augman.outputs import sinks
     from augman.streaming.pipe import StreamResult
-
-EXIT_TERMINATED = 143
 
 
 @app.command(cls=AugmanCommand)
@@ -84,7 +79,7 @@ def stream(
     """
     from augman.streaming.verdicts import BadLine
 
-    with _sigterm_as_exit(), error_boundary():
+    with error_boundary():
         if allow_skips and on_error is not OnError.skip:
             raise UsageError("--allow-skips needs --on-error skip")
         if attrs is None:
@@ -186,24 +181,3 @@ def _print_findings(findings: Sequence[Finding]) -> None:
     for finding in findings:
         text = printable(f"{finding.location}: {finding.code} {finding.message}")
         console.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
-class _Terminated(BaseException):
-    """SIGTERM arrived: unwind like Ctrl-C, so that FIFOs and temporary files go."""
-
-
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated
-
-
-@contextlib.contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
-    """SIGTERM (``timeout``, supervisors) cleans up and exits 143, as Ctrl-C exits 130."""
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        yield
-    except _Terminated:
-        stderr_console().print("augman: terminated", markup=False)
-        raise typer.Exit(EXIT_TERMINATED) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)

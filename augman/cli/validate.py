@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +34,7 @@ from augman.cli._app import (
 from augman.cli._commands import AugmanCommand
 from augman.inputs import s3
 from augman.options import FailOn, ReportFormat
+from augman.outputs.atomicfile import atomic_output
 from augman.reporting.validation import REPORTERS
 
 
@@ -78,17 +83,22 @@ def validate(
             jobs=jobs,
             max_line_bytes=max_line_bytes,
         )
-        console = stdout_console()
-        if output is not None:
-            try:
-                handle = output.open("w", encoding="utf-8")
-            except OSError as exc:
-                fail(f"{output}: cannot write the report: {exc.strerror}")
-            console = type(console)(file=handle, highlight=False, soft_wrap=False, width=100)
-        REPORTERS[fmt.value](console, quiet=quiet).emit(report)
-        if output is not None:
-            console.file.close()
+        with _report_console(output) as console:
+            REPORTERS[fmt.value](console, quiet=quiet).emit(report)
     raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
+
+
+@contextlib.contextmanager
+def _report_console(output: Path | None) -> Iterator[Console]:
+    """stdout's console, or one on ``-o FILE``, which appears whole or not at all."""
+    if output is None:
+        yield stdout_console()
+        return
+    with atomic_output(output) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8")
+        yield Console(file=text, highlight=False, soft_wrap=False, width=100)
+        text.flush()
+        text.detach()
 
 
 def _rule_codes(incomplete: str) -> list[tuple[str, str]]:

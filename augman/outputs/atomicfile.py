@@ -1,8 +1,11 @@
 """Output files that appear whole or not at all: a temp name, renamed on success.
 
-A run that fails or is interrupted (Ctrl-C) removes its temp file and leaves any
-earlier file of the same name untouched. A name ending in ``.gz`` is written
-gzip-compressed, with a fixed timestamp so that equal content gives equal bytes.
+A run that fails or is interrupted (Ctrl-C, SIGTERM) removes its temp file and leaves
+any earlier file of the same name untouched. Every temp file is registered *before* it
+is created, so that :func:`remove_leftovers` (called by the CLI on its way out,
+however it leaves) removes one that an interrupt caught between its creation and
+the code that would remove it. A name ending in ``.gz`` is written gzip-compressed,
+with a fixed timestamp so that equal content gives equal bytes.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import contextlib
 import gzip
 import io
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -25,21 +28,21 @@ BUFFER = 1 << 20
 def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
     """A binary file to write ``path`` through; it takes that name only if the block succeeds."""
     target = Path(path)
-    fd, temp = _temp_for(target)
+    fd, temp = temporary_beside(target)  # registered: an interrupt before `try` cannot leave it
     raw = os.fdopen(fd, "wb")
     try:
         stream = _compressing(raw, target) if target.name.endswith(".gz") else raw
         yield stream
         stream.close()
         raw.close()
-        os.replace(temp, target)
     except BaseException as exc:
-        raw.close()
         with contextlib.suppress(OSError):
-            os.unlink(temp)
+            raw.close()  # its flush may fail again (a full disk): the file goes anyway
+        discard(temp)
         if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
             raise SinkError(f"{target}: cannot write: {exc.strerror or exc}") from None
         raise
+    rename_into_place(temp, target)
 
 
 @contextlib.contextmanager
@@ -61,16 +64,48 @@ def ensure_directory(path: str | Path) -> Path:
     return directory
 
 
-def _temp_for(target: Path) -> tuple[int, str]:
+_TEMPS: set[str] = set()  # temp files made by this process, not yet renamed or removed
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """A new file next to ``path`` (same file system, so the final rename is atomic).
+
+    Its mode is what a plain ``open()`` would give (0666 less the umask).
+    """
+    for _ in range(100):
+        temp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        _TEMPS.add(temp)  # first: an interrupt from here on cannot leave it behind
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
+        except FileExistsError:
+            _TEMPS.discard(temp)
+        except OSError as exc:
+            _TEMPS.discard(temp)
+            raise SinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    raise SinkError(f"{path}: cannot write: no free temporary name beside it")
+
+
+def discard(temp: str) -> None:
+    """Remove a temp file of :func:`temporary_beside` (gone already is fine)."""
+    with contextlib.suppress(OSError):
+        os.unlink(temp)
+    _TEMPS.discard(temp)
+
+
+def rename_into_place(temp: str, path: Path) -> None:
+    """Give a finished temp file its name, replacing ``path``; the temp file goes if that fails."""
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.replace(temp, path)
     except OSError as exc:
-        raise SinkError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    # mkstemp makes the file 0600; give the result the permissions a plain open() would.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
-    return fd, temp
+        discard(temp)
+        raise SinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    _TEMPS.discard(temp)
+
+
+def remove_leftovers() -> None:
+    """Remove every temp file not renamed or removed yet: the last step of an interrupted run."""
+    for temp in list(_TEMPS):
+        discard(temp)
 
 
 def _compressing(raw: IO[bytes], target: Path) -> IO[bytes]:
