@@ -6,6 +6,11 @@ is created, so that :func:`remove_leftovers` (called by the CLI on its way out,
 however it leaves) removes one that an interrupt caught between its creation and
 the code that would remove it. A name ending in ``.gz`` is written gzip-compressed,
 with a fixed timestamp so that equal content gives equal bytes.
+
+A FIFO or a device is written into, as it is (there is nothing to replace atomically).
+A symbolic link is written through: the file it points to is replaced atomically (its
+temp file made beside it, in its own folder) and the link stays a link; a dangling link
+makes the file it names.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import gzip
 import io
 import os
 import secrets
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -27,22 +33,54 @@ BUFFER = 1 << 20
 @contextlib.contextmanager
 def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
     """A binary file to write ``path`` through; it takes that name only if the block succeeds."""
-    target = Path(path)
+    target = written_path(path)
+    if writes_in_place(target):
+        try:
+            raw = open(target, "wb")  # noqa: SIM115 (closed by _writing); a FIFO waits for a reader
+        except OSError as exc:
+            raise SinkError(f"{target}: cannot open for writing: {exc.strerror or exc}") from None
+        with _writing(raw, target) as stream:
+            yield stream
+        return
     fd, temp = temporary_beside(target)  # registered: an interrupt before `try` cannot leave it
-    raw = os.fdopen(fd, "wb")
+    try:
+        with _writing(os.fdopen(fd, "wb"), target) as stream:
+            yield stream
+    except BaseException:
+        discard(temp)
+        raise
+    rename_into_place(temp, target)
+
+
+@contextlib.contextmanager
+def _writing(raw: IO[bytes], target: Path) -> Iterator[IO[bytes]]:
+    """``raw`` (gzip-compressed for a ``.gz`` name), closed at the end; write errors are SinkErrors."""
     try:
         stream = _compressing(raw, target) if target.name.endswith(".gz") else raw
         yield stream
         stream.close()
         raw.close()
-    except BaseException as exc:
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise SinkError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    finally:
         with contextlib.suppress(OSError):
-            raw.close()  # its flush may fail again (a full disk): the file goes anyway
-        discard(temp)
-        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
-            raise SinkError(f"{target}: cannot write: {exc.strerror or exc}") from None
-        raise
-    rename_into_place(temp, target)
+            raw.close()  # after an error its flush may fail again (a full disk): closed anyway
+
+
+def written_path(path: str | Path) -> Path:
+    """Where writing ``path`` lands: the file a symbolic link finally points to, else ``path``."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
+def writes_in_place(path: Path) -> bool:
+    """Whether ``path`` is a FIFO or a device: written into, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
 @contextlib.contextmanager

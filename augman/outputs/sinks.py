@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from augman.errors import SinkError
-from augman.outputs.atomicfile import discard, rename_into_place, temporary_beside
+from augman.outputs.atomicfile import (
+    discard,
+    rename_into_place,
+    temporary_beside,
+    writes_in_place,
+    written_path,
+)  # fmt: skip
 
 PIPE_SIZE = 1 << 20  # asked of every pipe or FIFO written to; 0 leaves the kernel default
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
@@ -148,10 +154,11 @@ def to_stdout() -> Iterator[Sink]:
 def to_file(path: Path) -> Iterator[Sink]:
     """Write ``path`` through a temporary name in its directory, renamed on success.
 
-    A path that exists and is not a regular file (``/dev/null``, a FIFO) is
-    written directly.
+    A FIFO or device (``/dev/null``) is written directly; a symbolic link is written
+    through, the link kept (see :mod:`augman.outputs.atomicfile`).
     """
-    if path.exists() and not path.is_file():
+    path = written_path(path)
+    if writes_in_place(path):
         sink = _BackToBack(str(path), lambda: open_for_writing(path))
         try:
             yield sink
