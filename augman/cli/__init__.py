@@ -18,7 +18,7 @@ from augman.cli._app import (
     print_error,
     silence_stdout,
 )  # fmt: skip
-from augman.cli._stdout import flush, guarded
+from augman.cli._stdout import flush, guarded, was_closed
 from augman.errors import AugmanError
 from augman.outputs.atomicfile import remove_leftovers
 
@@ -43,6 +43,8 @@ def _run() -> None:
         if exc.code == EXIT_INTERRUPTED:
             _leave_interrupted()
         _flush_before_exit()
+        if was_closed():  # Rich (help, tables) catches a closed stdout itself and exits 1
+            _leave_closed()
         raise
 
 

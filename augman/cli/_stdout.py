@@ -19,12 +19,22 @@ from augman.errors import SinkError
 HINT = "free some space or write somewhere else (-o FILE)"
 
 
+class StdoutClosed(BrokenPipeError):
+    """The reader of stdout went away (``| head``): augman exits 141 and says nothing.
+
+    It carries no errno on purpose: click turns an ``EPIPE`` it catches itself into
+    exit 1, while this one passes through click to augman's own handler.
+    """
+
+
 class _Fd1(io.RawIOBase):
     """fd 1 as a raw stream whose write errors say that they are stdout's.
 
     The first error is raised; after it, writes are dropped, so that the run ends with
     one message and the flush at exit has nothing left to fail on.
     """
+
+    closed = False  # the reader went away, whoever caught the error (Rich exits 1 on it)
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
@@ -47,7 +57,8 @@ class _Fd1(io.RawIOBase):
         except OSError as exc:
             self._failed = True
             if isinstance(exc, BrokenPipeError):
-                raise
+                _Fd1.closed = True
+                raise StdoutClosed("stdout was closed") from None
             raise SinkError(f"stdout: write failed: {exc.strerror or exc}", HINT) from None
 
 
@@ -65,7 +76,12 @@ def guarded() -> None:
     sys.stdout = stream
 
 
+def was_closed() -> bool:
+    """Whether a write to stdout found its reader gone."""
+    return _Fd1.closed
+
+
 def flush() -> None:
     """Flush ``sys.stdout`` now, raising what a failed write raises (see :func:`guarded`)."""
-    if sys.stdout is not None:
+    if sys.stdout is not None and not sys.stdout.closed:
         sys.stdout.flush()

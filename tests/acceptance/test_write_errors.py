@@ -161,3 +161,37 @@ def test_an_earlier_output_survives_a_failed_select(tmp_path: Path) -> None:
     assert process.wait(WAIT) == 143
     assert [p.name for p in tmp_path.iterdir()] == ["out.manifest"]
     assert json.loads(out.read_text()) == {"kept": True}
+
+
+# -- a closed stdout ----------------------------------------------------------------------------
+
+CLOSED = {
+    **{name: args for name, args in COMMANDS.items()},
+    "stream-epochs": ["stream", "{good}", "--attrs", "class,id", "--epochs", "3", "-o", "-"],
+    "select-projected": ["select", "{good}", "--attrs", "id"],
+}
+BIG = {  # more than a pipe holds (stream grows its pipe to 1 MiB): the writer meets EPIPE
+    "validate", "validate-json", "select", "select-projected", "stream-epochs", "dump",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "reads"),
+    [(name, False) for name in sorted(CLOSED)] + [(name, True) for name in sorted(BIG)],
+    ids=[f"{name}-closed-at-once" for name in sorted(CLOSED)]
+    + [f"{name}-closed-after-a-byte" for name in sorted(BIG)],
+)
+def test_a_closed_stdout_exits_141_quietly(
+    name: str, reads: bool, manifests: dict[str, Path]
+) -> None:
+    args = [arg.format(**manifests) for arg in CLOSED[name]]
+    process = subprocess.Popen(
+        augman_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=subprocess_env(), cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    if reads:
+        assert process.stdout.read(1)
+    process.stdout.close()  # as `| head -c1` does
+    stderr = process.stderr.read()
+    assert (process.wait(WAIT), stderr) == (141, b"")
