@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from augman.checking.attrnames import check_attribute_names as check_attribute_names
 from augman.checking.findings import Finding, FindingCollector, Report, SourceSummary
 from augman.errors import UsageError
+from augman.inputs.lines import MAX_LINE_BYTES as MAX_LINE_BYTES
 from augman.options import Join, OnError, RefCheck, RefStrategy, ValueEncoding, Wrap, choice
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def validate(
     attr_schemas: Mapping[str, str | Path | Mapping[str, Any]] | None = None,
     check_refs: RefCheck | str | None = None,
     refs: RefCheckOptions | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Report:
     """Check every line of each manifest; return all findings in a :class:`Report`.
 
@@ -62,7 +64,8 @@ def validate(
     report's counts still count every one. ``watch`` is entered around the
     reading of each source (the CLI shows a progress bar with it). ``jobs`` > 1
     (0: one per CPU) checks a large plain file in that many processes, with the
-    same report as a serial run.
+    same report as a serial run. A line over ``max_line_bytes`` bytes (64 MiB; its
+    newline not counted) is read past without being held, and reported as AM115.
 
     ``groundtruth`` checks each Ground Truth label (an attribute ``L`` whose
     ``L-metadata.type`` names a known task type) against its built-in schema and
@@ -87,11 +90,11 @@ def validate(
     summaries = []
     uses = _ref_uses(check_refs, names)
     for spec in manifests:
-        with open_source(spec, s3_client) as source, _watching(watch, source):
+        with open_source(spec, s3_client, max_line_bytes) as source, _watching(watch, source):
             workers = parallel.job_count(jobs, source.size or 0) if source.path else 1
             if workers > 1 and source.path and uses is None:
                 lines = parallel.scan_parallel(
-                    source.path, source.name, collector, names, workers, content
+                    source.path, source.name, collector, names, workers, content, max_line_bytes
                 )
             else:
                 lines = scan(source, collector.add, names, content, uses)
@@ -121,6 +124,7 @@ def validate_job(
     attr_schemas: Mapping[str, str | Path | Mapping[str, Any]] | None = None,
     check_refs: RefCheck | str | None = None,
     refs: RefCheckOptions | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Report:
     """Check a CreateTrainingJob request, then the manifest of each augmented-manifest channel.
 
@@ -137,7 +141,8 @@ def validate_job(
     cannot be read. ``groundtruth``, ``schema`` and ``attr_schemas`` are the content
     checks of :func:`validate`, run on each manifest; ``check_refs`` and ``refs`` check
     the ``-ref`` objects of all the manifests as :func:`validate` does (``selected``:
-    those of the channels' AttributeNames), each distinct URI once.
+    those of the channels' AttributeNames), each distinct URI once;
+    ``max_line_bytes`` is the line limit, as there.
     """
     from augman import refs as refobjects
     from augman.jobs.check import RefChecking, check_job
@@ -159,6 +164,7 @@ def validate_job(
     return check_job(
         request, mirrors=parsed, s3_client=s3_client, manifests=manifests,
         max_findings=max_findings, watch=watch, content=content, refs=checking,
+        max_line_bytes=max_line_bytes,
     )  # fmt: skip
 
 
@@ -194,7 +200,7 @@ def scan(
 
     rules = content.build(source.name) if content is not None else ()
     scanner = Scanner(source.name, attrs, rules=rules)
-    for chunk in scanner.scan_stream(source.stream):
+    for chunk in scanner.scan_chunks(source.chunks()):
         for findings in chunk.findings.values():
             for finding in findings:
                 emit(finding)
@@ -286,6 +292,7 @@ def stats(
     attrs: Sequence[str] | None = None,
     s3_client: Callable[[], Any] | None = None,
     watch: Watch | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Stats:
     """Read a manifest once and return its :class:`~augman.statistics.fold.Stats`.
 
@@ -293,13 +300,14 @@ def stats(
     ``<label>-metadata.type``), ``-ref`` buckets, folders, extensions and repeated
     URIs, invalid lines, and ``samples``: the lines a built-in algorithm would
     count with AttributeNames ``attrs``. ``manifest`` is a path, ``-`` or
-    ``s3://bucket/key`` (gzip detected); ``watch`` as in :func:`validate`.
+    ``s3://bucket/key`` (gzip detected); ``watch`` and ``max_line_bytes`` as in
+    :func:`validate`.
     """
     from augman.inputs.sources import open_source
     from augman.statistics.fold import collect
 
     names = check_attribute_names(attrs) if attrs is not None else None
-    with open_source(manifest, s3_client) as source, _watching(watch, source):
+    with open_source(manifest, s3_client, max_line_bytes) as source, _watching(watch, source):
         return collect(source, names)
 
 
@@ -325,6 +333,7 @@ def select(
     max_findings: int = 100,
     s3_client: Callable[[], Any] | None = None,
     watch: Watch | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> SelectResult:
     """Write the selected lines of ``manifest`` to ``out``; return what was done.
 
@@ -337,7 +346,8 @@ def select(
     (or ``"train=0.8,validation=0.2"``); ``split_key`` keeps lines with equal values
     of that attribute in one part. ``on_error=OnError.stop`` raises
     :class:`InvalidLineError` at the first invalid line; ``skip`` leaves invalid
-    lines out and reports them (at most ``max_findings`` findings kept). Raises
+    lines out and reports them (at most ``max_findings`` findings kept); a line over
+    ``max_line_bytes`` (AM115) is invalid like any other. Raises
     :class:`UsageError` for options that do not fit together.
     """
     from augman.selecting import pipeline
@@ -349,7 +359,7 @@ def select(
     )  # fmt: skip
     return pipeline.run(
         manifest, out, plan, on_error=choice(OnError, on_error, "on_error"),
-        max_findings=max_findings, s3_client=s3_client, watch=watch,
+        max_findings=max_findings, s3_client=s3_client, watch=watch, max_line=max_line_bytes,
     )  # fmt: skip
 
 
@@ -369,6 +379,7 @@ def stream(
     concurrency: int = 16,
     s3_client: Callable[[], Any] | None = None,
     prefetch: Prefetch | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> StreamResult:
     """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would; return a summary.
 
@@ -381,6 +392,7 @@ def stream(
     ``mirrors`` prefix (:class:`Mirror` or ``"s3://bucket/prefix=DIR"``) are read
     from that folder, the others from S3 through ``s3_client``, ``concurrency`` at
     a time; ``resolver`` and ``prefetch`` replace those parts (tests, other stores).
+    A line over ``max_line_bytes`` (AM115) is a bad line like any other.
 
     Raises :class:`BadLine` at a bad line with ``on_error=OnError.stop`` (the output
     then ends with the previous line's records), and :class:`AugmanError` for run
@@ -397,6 +409,7 @@ def stream(
         value_encoding=choice(ValueEncoding, value_encoding, "value_encoding"), epochs=epochs,
         shuffle_seed=shuffle_seed, shard=_shard(shard), on_error=choice(OnError, on_error, "on_error"),
         resolver=resolver, concurrency=concurrency, s3_client=s3_client, prefetch=prefetch,
+        max_line=max_line_bytes,
     )  # fmt: skip
 
 

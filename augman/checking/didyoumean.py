@@ -6,6 +6,8 @@ import difflib
 import re
 from collections.abc import Sequence
 
+from augman.printable import quoted
+
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 MAX_LISTED = 8
 
@@ -34,12 +36,12 @@ def missing_message(name: str, keys: Sequence[str]) -> str:
     """Say that ``name`` is missing, with a suggestion or the names the line has."""
     guess = suggest(name, keys)
     if guess is not None:
-        return f"missing attribute {name!r}; did you mean {guess!r}?"
+        return f"missing attribute {quoted(name)}; did you mean {quoted(guess)}?"
     if not keys:
-        return f"missing attribute {name!r}; the line is an empty object"
-    listed = ", ".join(repr(k) for k in keys[:MAX_LISTED])
+        return f"missing attribute {quoted(name)}; the line is an empty object"
+    listed = ", ".join(map(quoted, keys[:MAX_LISTED]))
     more = f" and {len(keys) - MAX_LISTED} more" if len(keys) > MAX_LISTED else ""
-    return f"missing attribute {name!r}; the line has {listed}{more}"
+    return f"missing attribute {quoted(name)}; the line has {listed}{more}"
 
 
 def _normal(name: str) -> str:

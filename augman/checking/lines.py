@@ -22,7 +22,9 @@ from augman import jsontext
 from augman.checking import didyoumean, jsonline
 from augman.checking.findings import Finding, Severity
 from augman.checking.rules import RULES
+from augman.inputs.lines import LongLine
 from augman.inputs.s3uri import MAX_URI_LENGTH, S3Uri, S3UriError
+from augman.printable import printable, quoted, shortened
 
 Top = Mapping[str, msgspec.Raw]
 Emit = Callable[[Finding], None]
@@ -163,6 +165,11 @@ class LineChecker:
     # -- JSON-level problems --------------------------------------------------------
 
     def _diagnose(self, line_no: int, line: bytes) -> Top | None:
+        if type(line) is LongLine:  # read past, not kept: its bytes are only its newline
+            size = line.length - line.endswith(b"\n")  # the limit does not count the newline
+            message = f"the line is {size:,} bytes, over the limit of {line.limit:,}"
+            self._emit(line_no, None, "AM115", message)
+            return None
         body = jsonline.body_of(line)
         if line_no == self.bom_line and body.startswith(jsonline.BOM):
             self._emit(1, 1, "AM105", "the file starts with a UTF-8 byte order mark (EF BB BF)")
@@ -206,10 +213,10 @@ class LineChecker:
         for key, differ in jsonline.duplicate_keys(jsonline.body_of(line)):
             column = self._column_of(line, key, occurrence=2)
             if differ:
-                message = f"key {key!r} appears more than once with different values"
+                message = f"key {quoted(key)} appears more than once with different values"
                 self._emit(line_no, column, "AM112", message, key)
             else:
-                message = f"key {key!r} appears more than once (same value)"
+                message = f"key {quoted(key)} appears more than once (same value)"
                 self._emit(line_no, column, "AM112", message, key, Severity.warning)
 
     def _quote(self, key: str) -> bytes:
@@ -364,7 +371,8 @@ def coverage_findings(
         shown = ", ".join(map(str, lacking[:LINES_PER_SHAPE]))
         more = objects - count - min(len(lacking), LINES_PER_SHAPE)
         tail = f" and {more} more" if more > 0 else ""
-        message = f"{key} is missing on {objects - count} of {objects} lines (lines {shown}{tail})"
+        name = printable(shortened(key))
+        message = f"{name} is missing on {objects - count} of {objects} lines (lines {shown}{tail})"
         findings.append(
             Finding(source, lacking[0], None, "AM203", rule.severity, message, rule.hint, key)
         )

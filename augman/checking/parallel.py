@@ -21,7 +21,7 @@ from augman.checking.findings import Finding, FindingCollector, Severity
 from augman.checking.lines import LineChecker
 from augman.checking.scan import Scanner
 from augman.checking.schemas import ContentOptions
-from augman.inputs.lines import range_lines
+from augman.inputs.lines import MAX_LINE_BYTES, range_lines, read_line
 
 MIN_BYTES_PER_JOB = 4 << 20  # below this a worker's start-up costs more than it saves
 
@@ -43,14 +43,14 @@ def job_count(jobs: int, size: int) -> int:
     return max(1, min(wanted, size // MIN_BYTES_PER_JOB))
 
 
-def split_ranges(path: str, parts: int) -> list[tuple[int, int]]:
+def split_ranges(path: str, parts: int, max_line: int = MAX_LINE_BYTES) -> list[tuple[int, int]]:
     """Cut the file into ``parts`` byte ranges that start at line starts."""
     size = os.path.getsize(path)
     starts = [0]
     with open(path, "rb") as handle:
         for i in range(1, parts):
             handle.seek(max(size * i // parts, starts[-1]))
-            handle.readline()
+            read_line(handle, max_line)  # never holds a too-long line
             starts.append(min(handle.tell(), size))
     ends = [*starts[1:], size]
     return [(a, b) for a, b in zip(starts, ends, strict=True) if b > a] or [(0, 0)]
@@ -64,6 +64,7 @@ def check_range(
     attrs: Sequence[str] | None,
     limit: int,
     content: ContentOptions | None = None,
+    max_line: int = MAX_LINE_BYTES,
 ) -> RangeResult:
     """Check the lines of ``path`` in ``[start, end)``; runs in a worker process."""
     result = RangeResult()
@@ -78,7 +79,7 @@ def check_range(
     rules = content.build(name) if content is not None else ()
     scanner = Scanner(name, attrs, at_start=start == 0, rules=rules)
     with open(path, "rb") as handle:
-        for chunk in scanner.scan_stream(range_lines(handle, start, end)):
+        for chunk in scanner.scan_stream(range_lines(handle, start, end, max_line=max_line)):
             for findings in chunk.findings.values():
                 for finding in findings:
                     keep(finding)
@@ -93,16 +94,18 @@ def scan_parallel(
     attrs: Sequence[str] | None,
     jobs: int,
     content: ContentOptions | None = None,
+    max_line: int = MAX_LINE_BYTES,
 ) -> int:
     """Check ``path`` in ``jobs`` processes, collecting findings in file order; return its lines."""
     limit = collector.limit
-    ranges = split_ranges(path, jobs)
+    ranges = split_ranges(path, jobs, max_line)
     with warnings.catch_warnings(), ProcessPoolExecutor(len(ranges), mp_context=_context()) as pool:
         # fork() with threads alive warns on 3.12+; ours (a progress poller) hold no lock the
         # workers take, and fork spares library callers spawn's re-import of their __main__
         warnings.simplefilter("ignore", DeprecationWarning)
         futures = [
-            pool.submit(check_range, path, name, a, b, attrs, limit, content) for a, b in ranges
+            pool.submit(check_range, path, name, a, b, attrs, limit, content, max_line)
+            for a, b in ranges
         ]
         results = [future.result() for future in futures]
     return _merge(name, collector, attrs, results)

@@ -74,6 +74,10 @@ _TABLE = (
     Rule("AM114", "empty-manifest", E, "The manifest has no lines at all.",
          "An empty manifest streams nothing; SageMaker fails with 'Got empty batch from pipe'.",
          "<an empty file>", '{"source-ref": "s3://b/k.jpg"}'),
+    Rule("AM115", "line-too-long", E, "The line is longer than the line limit (64 MiB by default).",
+         "Split the record or move its data into an S3 object (a -ref); --max-line-bytes N raises the limit.",
+         '{"source-ref": "s3://b/k.jpg", "pixels": [0, 0, 0, ...a million values...]}',
+         '{"source-ref": "s3://b/k.jpg", "pixels-ref": "s3://b/k.pixels"}'),
     # AM2xx: attributes
     Rule("AM201", "missing-attribute", E, "A name in AttributeNames is not a key of the line.",
          "Names are case-sensitive top-level keys; fix the key or --attrs / AttributeNames.",

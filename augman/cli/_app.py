@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, TextIO
 
 import typer
@@ -35,6 +37,7 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+EXIT_TERMINATED = 143
 
 
 def _print_version(value: bool) -> None:
@@ -56,9 +59,42 @@ def _augman(
 PROGRESS_AFTER = 1.0  # seconds before a progress bar shows
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C, so that FIFOs and temporary files go."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM (``timeout``, supervisors) cleans up and exits 143, as Ctrl-C exits 130."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread can set a handler (a library caller's thread)
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    except _Terminated:
+        stderr_console().print("augman: terminated", markup=False)
+        raise typer.Exit(EXIT_TERMINATED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def error_boundary() -> Iterator[None]:
-    """Turn run problems into a message on stderr and an exit code, never a traceback."""
+    """Turn run problems into a message on stderr and an exit code, never a traceback.
+
+    SIGTERM unwinds like Ctrl-C (exit 143), so that temp files and FIFOs are removed.
+    """
+    with _sigterm_as_exit(), _errors_reported():
+        yield
+
+
+@contextlib.contextmanager
+def _errors_reported() -> Iterator[None]:
     try:
         yield
     except AugmanError as exc:
@@ -195,6 +231,16 @@ Profile = Annotated[
     typer.Option(
         "--profile",
         help="AWS profile from ~/.aws/config (default: AWS_PROFILE or the default profile).",
+    ),
+]
+MaxLineBytes = Annotated[
+    int,
+    typer.Option(
+        "--max-line-bytes",
+        min=1,
+        metavar="N",
+        help="A longer line (newline not counted) is an error, AM115, read past without being "
+        "held in memory. Default: 64 MiB (67108864).",
     ),
 ]
 Attrs = Annotated[

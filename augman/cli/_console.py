@@ -6,6 +6,8 @@ import sys
 
 from rich.console import Console
 
+from augman.printable import printable
+
 
 def stdout_console() -> Console:
     """The console for the product of a command (reports, tables)."""
@@ -19,7 +21,8 @@ def stderr_console() -> Console:
 
 def print_error(message: str, hint: str | None = None) -> None:
     """``augman: error: message`` and ``  hint: ...`` on stderr: the one style of errors."""
-    console = stderr_console()
-    console.print(f"augman: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    console = stderr_console()  # a message can echo keys and URIs of the data: escaped
+    text = printable(f"augman: error: {message}", newlines=True)
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
     if hint:
-        console.print(f"  hint: {hint}", markup=False, highlight=False, soft_wrap=True)
+        console.print(printable(f"  hint: {hint}", newlines=True), markup=False, soft_wrap=True)

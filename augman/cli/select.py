@@ -16,6 +16,7 @@ from augman.cli._app import (
     EXIT_OK,
     EndpointUrl,
     Manifest,
+    MaxLineBytes,
     Profile,
     Region,
     app,
@@ -30,6 +31,7 @@ from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import OnError
 from augman.outputs.atomicfile import atomic_output, atomic_outputs, ensure_directory
+from augman.printable import printable
 
 if TYPE_CHECKING:
     from augman.selecting.pipeline import SelectResult, Writer
@@ -80,6 +82,7 @@ def select(
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
+    max_line_bytes: MaxLineBytes = api.MAX_LINE_BYTES,
 ) -> None:
     """Filter, project, sample, shuffle, shard or split a manifest into JSON Lines.
 
@@ -111,6 +114,7 @@ def select(
                 split_key=split_key, on_error=on_error, max_findings=SHOWN_FINDINGS,
                 s3_client=s3.client_factory(endpoint_url, region, profile),
                 watch=progress_for if output not in (None, "-") or split else None,
+                max_line_bytes=max_line_bytes,
             )  # fmt: skip
         _tell(result, plan, out_dir, split_suffix)
     raise typer.Exit(EXIT_FINDINGS if result.skipped else EXIT_OK)
@@ -168,4 +172,4 @@ def _tell(result: SelectResult, plan: SelectPlan, out_dir: Path | None, suffix: 
 
 
 def _say(text: str) -> None:
-    stderr_console().print(text, markup=False, highlight=False, soft_wrap=True)
+    stderr_console().print(printable(text), markup=False, highlight=False, soft_wrap=True)

@@ -10,6 +10,7 @@ from augman.cli._app import (
     Attrs,
     EndpointUrl,
     Manifest,
+    MaxLineBytes,
     Profile,
     Region,
     app,
@@ -32,6 +33,7 @@ def stats(
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
+    max_line_bytes: MaxLineBytes = api.MAX_LINE_BYTES,
 ) -> None:
     """Read a manifest once and describe it: attributes, labels, refs, invalid lines.
 
@@ -53,6 +55,7 @@ def stats(
             attrs=parse_attrs(attrs),
             s3_client=s3.client_factory(endpoint_url, region, profile),
             watch=progress_for,
+            max_line_bytes=max_line_bytes,
         )
         from augman.reporting.stats_json import STATS_REPORTERS
 

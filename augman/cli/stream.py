@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 import typer
@@ -20,6 +17,7 @@ from augman.cli._app import (
     Attrs,
     EndpointUrl,
     Manifest,
+    MaxLineBytes,
     Profile,
     Region,
     app,
@@ -36,13 +34,12 @@ from augman.errors import UsageError
 from augman.inputs import s3
 from augman.inputs.ordering import Shard
 from augman.options import OnError, ValueEncoding, Wrap
+from augman.printable import printable
 
 if TYPE_CHECKING:
     from augman.checking.findings import Finding
     from augman.outputs import sinks
     from augman.streaming.pipe import StreamResult
-
-EXIT_TERMINATED = 143
 
 
 @app.command(cls=AugmanCommand)
@@ -63,6 +60,7 @@ def stream(
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
+    max_line_bytes: MaxLineBytes = api.MAX_LINE_BYTES,
     concurrency: int = typer.Option(16, "--concurrency", min=1, help="-ref objects fetched at the same time (the output order never changes)."),
     on_error: OnError = typer.Option(OnError.stop, "--on-error", help="At a line that fails the checks: stop before its first record (exit 1), or skip it and go on."),
     allow_skips: bool = typer.Option(False, "--allow-skips", help="With --on-error skip: exit 0 even when lines were skipped."),
@@ -82,7 +80,7 @@ def stream(
     """
     from augman.streaming.verdicts import BadLine
 
-    with _sigterm_as_exit(), error_boundary():
+    with error_boundary():
         if allow_skips and on_error is not OnError.skip:
             raise UsageError("--allow-skips needs --on-error skip")
         if attrs is None:
@@ -102,6 +100,7 @@ def stream(
                     epochs=epochs, shuffle_seed=shuffle_seed, shard=shard_value, on_error=on_error,
                     mirrors=mirrors, concurrency=concurrency,
                     s3_client=s3.client_factory(endpoint_url, region, profile),
+                    max_line_bytes=max_line_bytes,
                 )  # fmt: skip
         except BadLine as exc:
             _print_findings(exc.findings)
@@ -174,26 +173,5 @@ def _report(result: StreamResult, allow_skips: bool) -> int:
 def _print_findings(findings: Sequence[Finding]) -> None:
     console = stderr_console()
     for finding in findings:
-        text = f"{finding.location}: {finding.code} {finding.message}"
+        text = printable(f"{finding.location}: {finding.code} {finding.message}")
         console.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
-class _Terminated(BaseException):
-    """SIGTERM arrived: unwind like Ctrl-C, so that FIFOs and temporary files go."""
-
-
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated
-
-
-@contextlib.contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
-    """SIGTERM (``timeout``, supervisors) cleans up and exits 143, as Ctrl-C exits 130."""
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        yield
-    except _Terminated:
-        stderr_console().print("augman: terminated", markup=False)
-        raise typer.Exit(EXIT_TERMINATED) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -19,6 +23,7 @@ from augman.cli._app import (
     EXIT_OK,
     Attrs,
     EndpointUrl,
+    MaxLineBytes,
     Profile,
     Region,
     app,
@@ -37,6 +42,7 @@ from augman.cli._refs import CheckRefsCommand, progress_bar, summary_line
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.options import FailOn, RefCheck, RefStrategy, ReportFormat
+from augman.outputs.atomicfile import atomic_output
 from augman.reporting.validation import REPORTERS
 
 CONCURRENCY = 16  # --check-refs requests at a time
@@ -88,6 +94,7 @@ def validate(
     profile: Profile = None,
     check_refs: RefCheck | None = typer.Option(None, "--check-refs", metavar="[all|selected|content]", help="Also check each -ref object once: exists, readable, size (bare flag: all -ref attributes; selected: those of --attrs; content: image headers too); with --region, a bucket elsewhere is reported."),
     refs_strategy: RefStrategy = typer.Option(RefStrategy.auto, "--refs-strategy", help="With --check-refs: HEAD each object, LIST each folder, or choose per folder by how many of its objects are named."),
+    max_line_bytes: MaxLineBytes = api.MAX_LINE_BYTES,
     concurrency: int = typer.Option(CONCURRENCY, "--concurrency", min=1, help="With --check-refs: S3 requests at the same time."),
 ) -> None:  # fmt: skip
     """Check every line of one or more manifests and report every problem.
@@ -114,7 +121,7 @@ def validate(
         checks = _Checks(
             groundtruth=not no_gt, schema=schema,
             attr_schemas=dict(map(parse_attr_schema, attr_schema or ())),
-            check_refs=check_refs,
+            check_refs=check_refs, max_line_bytes=max_line_bytes,
             refs=api.RefCheckOptions(
                 mirrors=parse_mirrors(mirror), concurrency=concurrency,
                 strategy=refs_strategy, region=region, progress=progress,
@@ -124,16 +131,8 @@ def validate(
         report = _run(manifests or [], attrs, job, max_findings, jobs, s3_client, checks)
         if "refs" in report.extra and fmt is ReportFormat.text and not quiet:
             say(summary_line(report.extra["refs"]))  # type: ignore[arg-type]
-        console = stdout_console()
-        if output is not None:
-            try:
-                handle = output.open("w", encoding="utf-8")
-            except OSError as exc:
-                fail(f"{output}: cannot write the report: {exc.strerror}")
-            console = type(console)(file=handle, highlight=False, soft_wrap=False, width=100)
-        REPORTERS[fmt.value](console, quiet=quiet).emit(report)
-        if output is not None:
-            console.file.close()
+        with _report_console(output) as console:
+            REPORTERS[fmt.value](console, quiet=quiet).emit(report)
     raise typer.Exit(EXIT_FINDINGS if report.failed(Severity(fail_on.value)) else EXIT_OK)
 
 
@@ -146,6 +145,7 @@ class _Checks:
     attr_schemas: dict[str, str]
     check_refs: RefCheck | None
     refs: api.RefCheckOptions
+    max_line_bytes: int
 
 
 def _run(
@@ -167,6 +167,7 @@ def _run(
             job, mirrors=checks.refs.mirrors, s3_client=s3_client, max_findings=max_findings,
             watch=progress_for, groundtruth=checks.groundtruth, schema=checks.schema,
             attr_schemas=checks.attr_schemas, check_refs=checks.check_refs, refs=checks.refs,
+            max_line_bytes=checks.max_line_bytes,
         )  # fmt: skip
     if not manifests:
         raise UsageError(
@@ -178,6 +179,7 @@ def _run(
         manifests, attrs=parse_attrs(attrs), max_findings=max_findings, s3_client=s3_client,
         watch=progress_for, jobs=jobs, groundtruth=checks.groundtruth, schema=checks.schema,
         attr_schemas=checks.attr_schemas, check_refs=checks.check_refs, refs=checks.refs,
+        max_line_bytes=checks.max_line_bytes,
     )  # fmt: skip
 
 
@@ -197,6 +199,19 @@ def _refs_options_alone(mirror: list[str], strategy: RefStrategy, concurrency: i
             f"{given[0]} needs --check-refs" + (" or --job" if given[0] == "--mirror" else ""),
             "add --check-refs (or drop the option)",
         )
+
+
+@contextlib.contextmanager
+def _report_console(output: Path | None) -> Iterator[Console]:
+    """stdout's console, or one on ``-o FILE``, which appears whole or not at all."""
+    if output is None:
+        yield stdout_console()
+        return
+    with atomic_output(output) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8")
+        yield Console(file=text, highlight=False, soft_wrap=False, width=100)
+        text.flush()
+        text.detach()
 
 
 def _rule_codes(incomplete: str) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from augman.errors import UsageError
+from augman.inputs.lines import MAX_LINE_BYTES, LongLine, lines_of, read_line
 
 _SHARD = re.compile(r"(\d+)/(\d+)")
 
@@ -48,13 +49,13 @@ class Shard:
         return position % self.count == self.index
 
 
-def line_offsets(stream: IO[bytes]) -> array[int]:
+def line_offsets(stream: IO[bytes], max_line: int = MAX_LINE_BYTES) -> array[int]:
     """The byte offset of the start of every line of a seekable binary stream."""
     offsets = array("Q")
     position = stream.tell()
-    for line in stream:
+    for line in lines_of(stream, max_line):
         offsets.append(position)
-        position += len(line)
+        position += line.length if type(line) is LongLine else len(line)
     return offsets
 
 
@@ -67,9 +68,9 @@ def permutation(count: int, seed: int, epoch: int = 0) -> array[int]:
 
 
 def read_in_order(
-    stream: IO[bytes], offsets: array[int], order: array[int]
+    stream: IO[bytes], offsets: array[int], order: array[int], max_line: int = MAX_LINE_BYTES
 ) -> Iterator[tuple[int, bytes]]:
     """Yield (1-based line number, line) for the lines at ``order``'s positions."""
     for position in order:
         stream.seek(offsets[position])
-        yield position + 1, stream.readline()
+        yield position + 1, read_line(stream, max_line)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from augman.errors import SourceError, UsageError
+from augman.inputs.lines import MAX_LINE_BYTES, line_chunks
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 20
@@ -42,6 +43,11 @@ class Source:
     size: int | None = None
     compressed: bool = False
     live: bool = False  # stdin or a FIFO: lines arrive over time, so read no further ahead
+    max_line: int = MAX_LINE_BYTES  # a longer line is read past, not held (AM115)
+
+    def chunks(self) -> Iterator[list[bytes]]:
+        """The lines in chunks: of 1,024 lines, or from a pipe, of those that arrived."""
+        return line_chunks(self.stream, self.max_line, live=self.live)
 
     def size_read(self) -> int:
         """The number of bytes the whole source held, once it has been read."""
@@ -55,12 +61,16 @@ class Source:
 
 
 @contextlib.contextmanager
-def open_source(spec: str, s3_client: Callable[[], Any] | None = None) -> Iterator[Source]:
+def open_source(
+    spec: str, s3_client: Callable[[], Any] | None = None, max_line: int = MAX_LINE_BYTES
+) -> Iterator[Source]:
     """Open a manifest for reading; raise :class:`SourceError` when it cannot be.
 
     ``s3_client`` is a zero-argument factory for a boto3 S3 client, called only
-    for ``s3://`` sources.
+    for ``s3://`` sources. ``max_line`` is the longest line, in bytes, that is kept.
     """
+    if max_line < 1:
+        raise UsageError(f"the line limit must be at least 1 byte, not {max_line}")
     with contextlib.ExitStack() as stack:
         if spec == "-":
             source = _from_stream("-", sys.stdin.buffer, stack)
@@ -69,6 +79,7 @@ def open_source(spec: str, s3_client: Callable[[], Any] | None = None) -> Iterat
             source = _from_s3(spec, s3_client, stack)
         else:
             source = _from_path(spec, stack)
+        source.max_line = max_line
         yield source
 
 

@@ -11,6 +11,7 @@ from augman.checking import didyoumean
 from augman.checking.findings import Finding, FindingCollector, Report, SourceSummary
 from augman.checking.schemas import ContentOptions
 from augman.errors import AugmanError
+from augman.inputs.lines import MAX_LINE_BYTES
 from augman.inputs.s3uri import S3Uri, S3UriError
 from augman.jobs import algorithms
 from augman.jobs.channels import Channel, channels, check_channel
@@ -33,6 +34,7 @@ def check_job(
     watch: Watch | None = None,
     content: ContentOptions | None = None,
     refs: RefChecking | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Report:
     """Every request rule, then every AugmentedManifestFile channel's manifest.
 
@@ -60,7 +62,7 @@ def check_job(
         facts = None
         if manifests:
             reading = Reading(
-                mirrors, s3_client, watch, profile is not None, content=content, uses=uses
+                mirrors, s3_client, watch, profile is not None, content, uses, max_line_bytes
             )
             facts = _manifest(channel, reading, collector, findings)
         if facts is not None:

@@ -23,7 +23,7 @@ from augman.checking.chunkrules import ChunkRule
 from augman.checking.findings import Finding
 from augman.checking.lines import Shape, Top
 from augman.checking.scan import ChunkScan, Scanner
-from augman.inputs.lines import chunks
+from augman.inputs.lines import MAX_LINE_BYTES
 from augman.inputs.s3uri import S3Uri
 from augman.inputs.sources import Source, open_source
 from augman.refs import Mirror
@@ -50,6 +50,7 @@ class Reading:
     statistics: bool = True
     content: ContentOptions | None = None  # Ground Truth and user schemas
     uses: RefUses | None = None  # collects the -ref values, for --check-refs
+    max_line_bytes: int = MAX_LINE_BYTES  # a longer line is read past (AM115)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def read_manifest(
 ) -> ManifestFacts:
     """Validate the manifest at ``uri`` with AttributeNames ``attrs``; return its facts."""
     with contextlib.ExitStack() as stack:
-        source = stack.enter_context(open_manifest(uri, reading.mirrors, reading.s3_client))
+        source = stack.enter_context(
+            open_manifest(uri, reading.mirrors, reading.s3_client, reading.max_line_bytes)
+        )
         if reading.watch is not None:
             stack.enter_context(reading.watch(source))
         read = _with_stats if reading.statistics else _scanned
@@ -88,7 +91,7 @@ def _scanned(
     scanner = Scanner(source.name, attrs or None, rules=_rules(source, reading))
     labels = LabelTypes()
     size = 0
-    for scan in scanner.scan_stream(source.stream):
+    for scan in scanner.scan_chunks(source.chunks()):
         labels.add(scan)
         if reading.uses is not None:
             reading.uses.add_chunk(source.name, scan)
@@ -111,7 +114,7 @@ def _with_stats(
     fold = StatsFold(source.name, attrs or None, emit, rules=_rules(source, reading))
     labels = LabelTypes()
     first = 1
-    for chunk in chunks(source.stream):
+    for chunk in source.chunks():
         scan = fold.add_chunk(first, chunk)
         labels.add(scan)
         if reading.uses is not None:
@@ -140,17 +143,20 @@ def _keys(shapes: Mapping[tuple[str, ...], Shape]) -> dict[str, int]:
 
 @contextlib.contextmanager
 def open_manifest(
-    uri: str, mirrors: Sequence[Mirror], s3_client: Callable[[], Any] | None
+    uri: str,
+    mirrors: Sequence[Mirror],
+    s3_client: Callable[[], Any] | None,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> Iterator[Source]:
     """The manifest from the mirror folder that holds it, else from S3."""
     location = S3Uri.parse(uri)
     for mirror in sorted(mirrors, key=lambda m: -len(m.prefix)):
         if mirror.covers(location):
             path = mirror.directory / location.key[len(mirror.prefix) :]
-            with open_source(str(path)) as source:
+            with open_source(str(path), None, max_line_bytes) as source:
                 yield source
             return
-    with open_source(uri, s3_client) as source:
+    with open_source(uri, s3_client, max_line_bytes) as source:
         yield source
 
 

@@ -1,8 +1,16 @@
 """Output files that appear whole or not at all: a temp name, renamed on success.
 
-A run that fails or is interrupted (Ctrl-C) removes its temp file and leaves any
-earlier file of the same name untouched. A name ending in ``.gz`` is written
-gzip-compressed, with a fixed timestamp so that equal content gives equal bytes.
+A run that fails or is interrupted (Ctrl-C, SIGTERM) removes its temp file and leaves
+any earlier file of the same name untouched. Every temp file is registered *before* it
+is created, so that :func:`remove_leftovers` (called by the CLI on its way out,
+however it leaves) removes one that an interrupt caught between its creation and
+the code that would remove it. A name ending in ``.gz`` is written gzip-compressed,
+with a fixed timestamp so that equal content gives equal bytes.
+
+A FIFO or a device is written into, as it is (there is nothing to replace atomically).
+A symbolic link is written through: the file it points to is replaced atomically (its
+temp file made beside it, in its own folder) and the link stays a link; a dangling link
+makes the file it names.
 """
 
 from __future__ import annotations
@@ -11,7 +19,8 @@ import contextlib
 import gzip
 import io
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -24,22 +33,54 @@ BUFFER = 1 << 20
 @contextlib.contextmanager
 def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
     """A binary file to write ``path`` through; it takes that name only if the block succeeds."""
-    target = Path(path)
-    fd, temp = _temp_for(target)
-    raw = os.fdopen(fd, "wb")
+    target = written_path(path)
+    if writes_in_place(target):
+        try:
+            raw = open(target, "wb")  # noqa: SIM115 (closed by _writing); a FIFO waits for a reader
+        except OSError as exc:
+            raise SinkError(f"{target}: cannot open for writing: {exc.strerror or exc}") from None
+        with _writing(raw, target) as stream:
+            yield stream
+        return
+    fd, temp = temporary_beside(target)  # registered: an interrupt before `try` cannot leave it
+    try:
+        with _writing(os.fdopen(fd, "wb"), target) as stream:
+            yield stream
+    except BaseException:
+        discard(temp)
+        raise
+    rename_into_place(temp, target)
+
+
+@contextlib.contextmanager
+def _writing(raw: IO[bytes], target: Path) -> Iterator[IO[bytes]]:
+    """``raw`` (gzip-compressed for a ``.gz`` name), closed at the end; write errors are SinkErrors."""
     try:
         stream = _compressing(raw, target) if target.name.endswith(".gz") else raw
         yield stream
         stream.close()
         raw.close()
-        os.replace(temp, target)
-    except BaseException as exc:
-        raw.close()
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise SinkError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    finally:
         with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
-            raise SinkError(f"{target}: cannot write: {exc.strerror or exc}") from None
-        raise
+            raw.close()  # after an error its flush may fail again (a full disk): closed anyway
+
+
+def written_path(path: str | Path) -> Path:
+    """Where writing ``path`` lands: the file a symbolic link finally points to, else ``path``."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
+def writes_in_place(path: Path) -> bool:
+    """Whether ``path`` is a FIFO or a device: written into, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
 @contextlib.contextmanager
@@ -61,16 +102,48 @@ def ensure_directory(path: str | Path) -> Path:
     return directory
 
 
-def _temp_for(target: Path) -> tuple[int, str]:
+_TEMPS: set[str] = set()  # temp files made by this process, not yet renamed or removed
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """A new file next to ``path`` (same file system, so the final rename is atomic).
+
+    Its mode is what a plain ``open()`` would give (0666 less the umask).
+    """
+    for _ in range(100):
+        temp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        _TEMPS.add(temp)  # first: an interrupt from here on cannot leave it behind
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
+        except FileExistsError:
+            _TEMPS.discard(temp)
+        except OSError as exc:
+            _TEMPS.discard(temp)
+            raise SinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    raise SinkError(f"{path}: cannot write: no free temporary name beside it")
+
+
+def discard(temp: str) -> None:
+    """Remove a temp file of :func:`temporary_beside` (gone already is fine)."""
+    with contextlib.suppress(OSError):
+        os.unlink(temp)
+    _TEMPS.discard(temp)
+
+
+def rename_into_place(temp: str, path: Path) -> None:
+    """Give a finished temp file its name, replacing ``path``; the temp file goes if that fails."""
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.replace(temp, path)
     except OSError as exc:
-        raise SinkError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    # mkstemp makes the file 0600; give the result the permissions a plain open() would.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
-    return fd, temp
+        discard(temp)
+        raise SinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    _TEMPS.discard(temp)
+
+
+def remove_leftovers() -> None:
+    """Remove every temp file not renamed or removed yet: the last step of an interrupted run."""
+    for temp in list(_TEMPS):
+        discard(temp)
 
 
 def _compressing(raw: IO[bytes], target: Path) -> IO[bytes]:

@@ -16,13 +16,19 @@ import fcntl
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Protocol
 
 from augman.errors import SinkError
+from augman.outputs.atomicfile import (
+    discard,
+    rename_into_place,
+    temporary_beside,
+    writes_in_place,
+    written_path,
+)  # fmt: skip
 
 PIPE_SIZE = 1 << 20  # asked of every pipe or FIFO written to; 0 leaves the kernel default
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
@@ -148,10 +154,11 @@ def to_stdout() -> Iterator[Sink]:
 def to_file(path: Path) -> Iterator[Sink]:
     """Write ``path`` through a temporary name in its directory, renamed on success.
 
-    A path that exists and is not a regular file (``/dev/null``, a FIFO) is
-    written directly.
+    A FIFO or device (``/dev/null``) is written directly; a symbolic link is written
+    through, the link kept (see :mod:`augman.outputs.atomicfile`).
     """
-    if path.exists() and not path.is_file():
+    path = written_path(path)
+    if writes_in_place(path):
         sink = _BackToBack(str(path), lambda: open_for_writing(path))
         try:
             yield sink
@@ -163,14 +170,10 @@ def to_file(path: Path) -> Iterator[Sink]:
         yield _BackToBack(str(path), lambda: fd)
     except BaseException:
         os.close(fd)
-        remove(Path(temp))
+        discard(temp)
         raise
     os.close(fd)
-    try:
-        os.replace(temp, path)
-    except OSError as exc:
-        remove(Path(temp))
-        raise SinkError(f"{path}: cannot rename the output into place: {exc.strerror}") from None
+    rename_into_place(temp, path)
 
 
 @contextlib.contextmanager
@@ -243,18 +246,6 @@ def _open_if_read(path: Path) -> int | None:
         raise
     os.set_blocking(fd, True)
     return fd
-
-
-def temporary_beside(path: Path) -> tuple[int, str]:
-    """A new file next to ``path`` (same file system, so the final rename is atomic)."""
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise SinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    umask = os.umask(0o022)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)  # as if opened normally, not mkstemp's 0600
-    return fd, temp
 
 
 def _close(fd: int | None) -> None:

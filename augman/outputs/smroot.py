@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from augman.errors import SinkError, UsageError
+from augman.outputs.atomicfile import discard, rename_into_place, temporary_beside
 from augman.outputs.sinks import (
     EpochOutput,
     Output,
@@ -30,7 +31,6 @@ from augman.outputs.sinks import (
     make_fifo,
     open_for_writing,
     remove,
-    temporary_beside,
 )
 
 _CHANNEL = re.compile(r"[A-Za-z0-9.\-_]{1,64}")
@@ -124,8 +124,7 @@ def write_input_config(path: Path, channel: str, entry: dict[str, str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(config, handle, indent=2)
             handle.write("\n")
-        os.replace(temp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        discard(temp)
         raise SinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    rename_into_place(temp, path)

@@ -16,7 +16,6 @@ from typing import Any
 
 from augman.checking.findings import Finding
 from augman.checking.scan import Scanner
-from augman.inputs.lines import arriving, chunks
 from augman.inputs.sources import Source
 from augman.selecting import sampling
 from augman.selecting.plan import SelectPlan
@@ -75,8 +74,7 @@ def pick(source: Source, plan: SelectPlan, attrs: Sequence[str] | None, limit: i
 
 def _lines(scanner: Scanner, source: Source, picking: Picking) -> Iterator[tuple[Picked, Any]]:
     """Every line with its top-level object (None when it is not a JSON object)."""
-    cut = arriving(source.stream) if source.live else chunks(source.stream)
-    for scan in scanner.scan_chunks(cut):
+    for scan in scanner.scan_chunks(source.chunks()):
         picking.lines_read += len(scan.lines)
         picking.finding_lines += len(scan.findings)
         for index, (line_no, line) in enumerate(zip(scan.numbers, scan.lines, strict=True)):

@@ -20,6 +20,7 @@ from augman.checking.attrnames import check_attribute_names
 from augman.errors import DataError, SinkError
 from augman.inputs.sources import open_source
 from augman.options import Join
+from augman.printable import printable
 from augman.recordio.codec import CorruptStream, Record, decode
 
 PREVIEW_LENGTH = 60
@@ -30,7 +31,6 @@ EXTENSIONS = {
 _PNG = b"\x89PNG\r\n\x1a\n"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 # Control characters would move the cursor or colour the terminal: show them escaped.
-_ESCAPES = {i: f"\\x{i:02x}" for i in (*range(32), 127)} | {9: "\\t", 10: "\\n", 13: "\\r"}
 
 
 @dataclass(frozen=True)
@@ -114,9 +114,7 @@ _WHITESPACE = dict.fromkeys(map(ord, "\t\n\r"))
 def preview(payload: bytes, kind: str) -> str:
     """A short, terminal-safe description of the payload's content."""
     if kind in ("json", "text"):
-        return _shorten(
-            payload[: PREVIEW_LENGTH * 4].decode("utf-8", "replace").translate(_ESCAPES)
-        )
+        return _shorten(printable(payload[: PREVIEW_LENGTH * 4].decode("utf-8", "replace")))
     size = _image_size(payload, kind)
     if size:
         return f"{kind.upper()} {size[0]}x{size[1]}"

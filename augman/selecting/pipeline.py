@@ -33,7 +33,7 @@ from augman.checking.lines import Top
 from augman.checking.rules import RULES
 from augman.checking.scan import Scanner
 from augman.errors import DataError, UsageError
-from augman.inputs.lines import arriving, chunks
+from augman.inputs.lines import MAX_LINE_BYTES, chunks
 from augman.inputs.ordering import Shard, line_offsets, permutation, read_in_order
 from augman.inputs.sources import CHUNK, Source, open_source
 from augman.options import OnError
@@ -91,12 +91,13 @@ def run(
     max_findings: int = 100,
     s3_client: Callable[[], Any] | None = None,
     watch: Watch | None = None,
+    max_line: int = MAX_LINE_BYTES,
 ) -> SelectResult:
     """Write the lines of ``manifest`` that ``plan`` selects to ``out`` (see :func:`augman.select`)."""
     outputs = _outputs_for(plan, out)
     gate = Gate(on_error is OnError.stop, max_findings)
     with contextlib.ExitStack() as stack:
-        source = stack.enter_context(open_source(manifest, s3_client))
+        source = stack.enter_context(open_source(manifest, s3_client, max_line))
         if watch is not None:
             stack.enter_context(watch(source))
         parts: dict[str, int] = {}
@@ -149,20 +150,16 @@ def _chunks(source: Source, plan: SelectPlan, stack: contextlib.ExitStack) -> It
     """(line numbers, lines) chunks in file order, or in the seeded shuffle order."""
     if not plan.shuffle or plan.sample is not None:  # a sample is shuffled after it is drawn
         first = 1
-        for lines in _cut(source):
+        for lines in source.chunks():
             yield range(first, first + len(lines)), lines
             first += len(lines)
         return
     stream = source.stream if source.path else stack.enter_context(_spooled(source.stream))
-    offsets = line_offsets(stream)
-    for chunk in chunks(read_in_order(stream, offsets, permutation(len(offsets), plan.seed))):
+    offsets = line_offsets(stream, source.max_line)
+    order = permutation(len(offsets), plan.seed)
+    for chunk in chunks(read_in_order(stream, offsets, order, source.max_line)):
         numbers, texts = zip(*chunk, strict=True)
         yield numbers, list(texts)
-
-
-def _cut(source: Source) -> Iterator[list[bytes]]:
-    """The source's lines in chunks: of 1,024 lines, or from a pipe, of those that arrived."""
-    return arriving(source.stream) if source.live else chunks(source.stream)
 
 
 @contextlib.contextmanager
@@ -194,7 +191,7 @@ def _write_runs(source: Source, plan: SelectPlan, gate: Gate, out: Writer) -> in
     remaining = plan.head
     if remaining == 0:
         return 0
-    for scan in scanner.scan_chunks(_cut(source)):
+    for scan in scanner.scan_chunks(source.chunks()):
         for start, end, bad in scan.segments():
             run, read = _taken(scan.lines[start:end], position, plan.shard, remaining)
             position += end - start

@@ -34,7 +34,7 @@ from augman.checking.chunkrules import ChunkRule
 from augman.checking.findings import Finding
 from augman.checking.lines import MAX_SHAPES, Top
 from augman.checking.scan import ChunkScan, Scanner
-from augman.inputs.lines import chunks
+from augman.inputs.lines import bytes_in
 from augman.inputs.sources import Source
 from augman.statistics.columns import TYPES
 from augman.statistics.groundtruth import Metadata
@@ -162,7 +162,7 @@ class StatsFold:
         for found in scan.findings.values():
             for finding in found:
                 self._count(finding)
-        self.bytes += sum(map(len, lines))
+        self.bytes += bytes_in(lines)
         start = 0
         for cut in range(-first % BATCH, len(lines), BATCH):  # line first + cut is a multiple
             self._fold(first, scan, start, cut)
@@ -341,7 +341,7 @@ def collect(source: Source, attrs: Sequence[str] | None = None) -> Stats:
     """Read every line of ``source`` once and return its :class:`Stats`."""
     fold = StatsFold(source.name, attrs)
     first = 1
-    for chunk in chunks(source.stream):
+    for chunk in source.chunks():
         fold.add_chunk(first, chunk)
         first += len(chunk)
     return fold.finish()

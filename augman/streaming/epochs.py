@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
-from augman.inputs.lines import arriving, chunks
+from augman.inputs.lines import MAX_LINE_BYTES, chunks, line_chunks, lines_of, read_line
 from augman.inputs.ordering import Shard, line_offsets, permutation, read_in_order
 from augman.inputs.sources import CHUNK, Source, open_source
 
@@ -46,8 +46,10 @@ class EpochLines:
         epochs: int = 1,
         seed: int | None = None,
         shard: Shard | None = None,
+        max_line: int = MAX_LINE_BYTES,
     ) -> None:
         self.spec = spec
+        self.max_line = max_line
         self.s3_client = s3_client
         self.epochs = epochs
         self.seed = seed
@@ -63,7 +65,7 @@ class EpochLines:
 
     def __enter__(self) -> EpochLines:
         with self._stack.pop_all() as stack:
-            source = stack.enter_context(open_source(self.spec, self.s3_client))
+            source = stack.enter_context(self._open())
             self.name, self.live = source.name, source.live
             if self.seed is not None:
                 self._file = self._seekable(source, stack)
@@ -117,13 +119,10 @@ class EpochLines:
             if self._first is not None:
                 stream, self._first = self._first.stream, None
             else:
-                stream = stack.enter_context(open_source(self.spec, self.s3_client)).stream
-            if self.live:
-                if before_read is not None:
-                    stream = io.BufferedReader(_Hooked(stream, before_read), CHUNK)
-                cut = arriving(stream)
-            else:
-                cut = chunks(stream)
+                stream = stack.enter_context(self._open()).stream
+            if self.live and before_read is not None:
+                stream = io.BufferedReader(_Hooked(stream, before_read), CHUNK)
+            cut = line_chunks(stream, self.max_line, live=self.live)
             total, last = 0, b""
             for chunk in cut:
                 yield range(total + 1, total + 1 + len(chunk)), chunk
@@ -133,7 +132,7 @@ class EpochLines:
     # -- in file order ---------------------------------------------------------------------
 
     def _reopened(self, before_read: Callable[[], None] | None) -> Lines:
-        with open_source(self.spec, self.s3_client) as source:
+        with self._open() as source:
             yield from self._sequential(source.stream, before_read)
 
     def _sequential(self, stream: IO[bytes], before_read: Callable[[], None] | None) -> Lines:
@@ -141,11 +140,11 @@ class EpochLines:
             stream = io.BufferedReader(_Hooked(stream, before_read), CHUNK)
         line_no, line = 0, b""
         if self.shard is None:
-            for line_no, line in enumerate(stream, 1):
+            for line_no, line in enumerate(lines_of(stream, self.max_line), 1):
                 yield line_no, line
         else:
             count, index = self.shard.count, self.shard.index
-            for line_no, line in enumerate(stream, 1):
+            for line_no, line in enumerate(lines_of(stream, self.max_line), 1):
                 if (line_no - 1) % count == index:
                     yield line_no, line
         self.total, self.last = line_no, line
@@ -154,18 +153,21 @@ class EpochLines:
 
     def _index(self) -> None:
         assert self._file is not None
-        self._offsets = line_offsets(self._file)
+        self._offsets = line_offsets(self._file, self.max_line)
         self.total = len(self._offsets)
         if self.total:
             self._file.seek(self._offsets[-1])
-            self.last = self._file.readline()
+            self.last = read_line(self._file, self.max_line)
 
     def _shuffled(self, epoch: int) -> Lines:
         assert self._file is not None and self._offsets is not None and self.seed is not None
         order = permutation(len(self._offsets), self.seed, epoch)
         if self.shard is not None:
             order = order[self.shard.index :: self.shard.count]
-        return read_in_order(self._file, self._offsets, order)
+        return read_in_order(self._file, self._offsets, order, self.max_line)
+
+    def _open(self) -> contextlib.AbstractContextManager[Source]:
+        return open_source(self.spec, self.s3_client, self.max_line)
 
     @staticmethod
     def _seekable(source: Source, stack: contextlib.ExitStack) -> IO[bytes]:

@@ -19,6 +19,7 @@ from augman.checking.findings import Finding
 from augman.checking.lines import Top
 from augman.checking.scan import ChunkScan
 from augman.errors import AugmanError, UsageError
+from augman.inputs.lines import MAX_LINE_BYTES
 from augman.inputs.ordering import Shard
 from augman.options import OnError, ValueEncoding, Wrap
 from augman.outputs.sinks import EpochEnded, Sink
@@ -74,6 +75,7 @@ def run(
     concurrency: int = 16,
     s3_client: Callable[[], Any] | None = None,
     prefetch: Prefetch | None = None,
+    max_line: int = MAX_LINE_BYTES,
 ) -> StreamResult:
     """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would (see :func:`augman.stream`)."""
     names = check_attribute_names(attrs)
@@ -83,8 +85,9 @@ def run(
         fetcher = make_fetcher(resolver, s3_client, prefetch, concurrency)
     totals = _Totals()
     with EpochLines(
-        manifest, s3_client=s3_client, epochs=epochs, seed=shuffle_seed, shard=shard
-    ) as lines:
+        manifest, s3_client=s3_client, epochs=epochs, seed=shuffle_seed, shard=shard,
+        max_line=max_line,
+    ) as lines:  # fmt: skip
         verdicts = Verdicts(lines.name, names, on_error)
         for epoch in range(epochs):
             with sink.epoch(epoch) as output:

@@ -13,6 +13,7 @@ A request rule (AM5xx) is checked with ``augman.validate_job``: the sidecar's ``
 names the request (under tests/data, written by ``tests/data/jobs/make_examples.py``),
 whose channel reads the example manifest through a mirror, and ``expect`` holds
 lines and columns in the request file.
+A sidecar's ``max_line_bytes`` is the line limit.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ DATA = Path(__file__).parent.parent / "data"
 def _options(manifest: Path) -> dict[str, Any]:
     sidecar = manifest.with_suffix(".json")
     return json.loads(sidecar.read_text()) if sidecar.exists() else {}
+
+
+def _limits(options: dict[str, Any]) -> dict[str, Any]:
+    return {k: options[k] for k in ("max_line_bytes",) if k in options}
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
@@ -79,6 +84,7 @@ def _validate(
             name: here / path for name, path in options.get("attr_schemas", {}).items()
         },
     }
+    schemas.update(_limits(options))
     if "job" in options:
         mirror = f"s3://augman-examples={manifest.parent}"
         return augman.validate_job(str(DATA / options["job"]), mirrors=[mirror])

@@ -432,3 +432,14 @@ def test_no_gt_under_job_leaves_the_labels_unchecked(job: Any, tmp_path: Path) -
     assert "AM405" in codes(checked)
     unchecked = augman.validate_job(str(path), mirrors=[mirror(tmp_path)], groundtruth=False)
     assert "AM405" not in codes(unchecked)
+
+
+def test_the_line_limit_holds_for_a_jobs_manifests(cli: Any, job: Any, tmp_path: Path) -> None:
+    path = job(base_request())
+    result = cli(
+        "validate", "--job", path, "--mirror", mirror(tmp_path), "--max-line-bytes", "100", "-q"
+    )
+    assert result.exit_code == 1
+    assert [line.split(" ")[1] for line in result.stdout.splitlines() if "AM115" in line] == [
+        "AM115"
+    ] * len(BOXES.splitlines())

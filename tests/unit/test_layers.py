@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "augman"
 
 RANKS = {
-    "errors": 0, "version": 0,
+    "errors": 0, "version": 0, "printable": 0,
     "options": 1, "jsontext": 1,
     "inputs": 2,
     "groundtruth": 2,
