@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import augman  # noqa: E402  (from this checkout)
+from benchmarks.bench_validate import bare  # noqa: E402  (the same bare loop)
 from benchmarks.groundtruth_lines import mixed  # noqa: E402
 
 DATA = HERE / "data"
@@ -41,13 +42,6 @@ def manifest(lines: int, seed: int) -> Path:
                 out.write(orjson.dumps(line) + b"\n")
         partial.rename(path)
     return path
-
-
-def bare(path: Path) -> None:
-    loads = orjson.loads
-    with open(path, "rb") as f:
-        for line in f:
-            loads(line)
 
 
 def checked(path: Path, groundtruth: bool) -> None:

@@ -165,7 +165,16 @@ class _Pair:
         joined = _NEWLINE.join(values)
         if _MARK not in joined:
             return  # no Ground Truth type here (3D frames' source-ref-metadata, user columns)
-        metas = decode_column((structs.METADATA,), values, joined)
+        metas, whole = decode_all((structs.METADATA,), values, joined)
+        kinds = set(map(type, metas))
+        if whole and len(kinds) == 1:  # the common case: one task, every value decoded
+            task = structs.TAGGED[kinds.pop()]
+            if self.label_key is None:
+                for index in self.where:
+                    self.unpaired(index)
+            else:
+                self.check_labels(task, self.where, metas)
+            return
         tasks = list(map(structs.TAGGED.get, map(type, metas)))
         for j in compress(count(), map(is_, metas, repeat(None))):
             self.exact(self.where[j])
@@ -173,26 +182,26 @@ class _Pair:
             for j in compress(count(), tasks):
                 self.unpaired(self.where[j])
             return
-        for task in set(tasks) - {None}:
-            self.check_task(task, tasks, metas)  # type: ignore[arg-type]
+        for each in {task for task in tasks if task is not None}:
+            mine = list(compress(count(), map(is_, tasks, repeat(each))))
+            self.check_labels(each, [self.where[j] for j in mine], [metas[j] for j in mine])
 
-    def check_task(self, task: TaskType, tasks: list[TaskType | None], metas: list[Any]) -> None:
+    def check_labels(self, task: TaskType, indexes: list[int], metas: list[Any]) -> None:
+        """Check the labels of lines ``indexes``, whose metadata (``metas``) names ``task``."""
         label_key = self.label_key
         assert label_key is not None
-        mine = list(compress(count(), map(is_, tasks, repeat(task))))
-        indexes = self.where if len(mine) == len(self.where) else [self.where[j] for j in mine]
         values = list(map(getitem, map(self.tops.__getitem__, indexes), repeat(label_key)))
-        labels = decode_column(structs.LABELS[task.name], values, None)
+        labels, whole = decode_all(structs.LABELS[task.name], values, None)
         if task.kind is LabelKind.ref:
             labels = structs.check_refs(labels)
-        if None in labels:
+            whole = whole and None not in labels
+        if not whole:
             for j in compress(count(), map(is_, labels, repeat(None))):
                 self.exact(indexes[j])
             good = list(compress(count(), map(is_not, labels, repeat(None))))
             indexes, labels = [indexes[j] for j in good], [labels[j] for j in good]
-            mine = [mine[j] for j in good]
-        column = metas if len(mine) == len(metas) else [metas[j] for j in mine]
-        for j, found in column_problems(task, labels, column, label_key):
+            metas = [metas[j] for j in good]
+        for j, found in column_problems(task, labels, metas, label_key):
             self.report(indexes[j], task, found, labels[j])
 
     # -- the exact way, one line ------------------------------------------------------------
@@ -249,6 +258,17 @@ def _for_groundtruth(top: Top) -> bool:
     return "source" in top or any(
         key.endswith(METADATA_SUFFIX) and _MARK in bytes(raw) for key, raw in top.items()
     )
+
+
+def decode_all(
+    decoders: Sequence[msgspec.json.Decoder[Any]], values: list[Any], joined: bytes | None
+) -> tuple[list[Any], bool]:
+    """:func:`decode_column`, and whether every value decoded (no None among them)."""
+    try:
+        return decoders[0].decode_lines(_NEWLINE.join(values) if joined is None else joined), True
+    except _ERRORS:
+        decoded = decode_column(decoders, values, joined)
+        return decoded, not any(map(is_, decoded, repeat(None)))
 
 
 def decode_column(

@@ -188,12 +188,12 @@ def test_the_fast_and_the_exact_way_report_the_same(
 ) -> None:
     lines = [line for _, line in cases]
     fast = _findings(lines)
-    original = checking_labels.decode_column
-    checking_labels.decode_column = lambda decoders, values, joined: [None] * len(values)
+    original = checking_labels.decode_all
+    checking_labels.decode_all = lambda decoders, values, joined: ([None] * len(values), False)
     try:
         exact = _findings(lines)
     finally:
-        checking_labels.decode_column = original
+        checking_labels.decode_all = original
     assert fast == exact
 
 
