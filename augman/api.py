@@ -178,6 +178,7 @@ def stream(
     concurrency: int = 16,
     s3_client: Callable[[], Any] | None = None,
     prefetch: Prefetch | None = None,
+    max_buffer: int = 64 << 20,
 ) -> StreamResult:
     """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would; return a summary.
 
@@ -190,6 +191,9 @@ def stream(
     ``mirrors`` prefix (:class:`Mirror` or ``"s3://bucket/prefix=DIR"``) are read
     from that folder, the others from S3 through ``s3_client``, ``concurrency`` at
     a time; ``resolver`` and ``prefetch`` replace those parts (tests, other stores).
+    ``max_buffer`` bounds the bytes of objects fetched ahead and held in memory
+    (default 64 MiB); an object of 32 MiB or more waits for its line in a
+    temporary file instead, so the output never ends inside a record.
 
     Raises :class:`BadLine` at a bad line with ``on_error=OnError.stop`` (the output
     then ends with the previous line's records), and :class:`AugmanError` for run
@@ -206,6 +210,7 @@ def stream(
         value_encoding=choice(ValueEncoding, value_encoding, "value_encoding"), epochs=epochs,
         shuffle_seed=shuffle_seed, shard=_shard(shard), on_error=choice(OnError, on_error, "on_error"),
         resolver=resolver, concurrency=concurrency, s3_client=s3_client, prefetch=prefetch,
+        max_buffer=max_buffer,
     )  # fmt: skip
 
 
