@@ -222,7 +222,10 @@ def _config_hint(exc: BaseException) -> str:
     name = type(exc).__name__
     if name == "ProfileNotFound":
         return "check --profile / AWS_PROFILE against ~/.aws/config"
-    if name in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
+    if name in (
+        "EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError",
+        "ResponseStreamingError", "ProxyConnectionError",
+    ):  # fmt: skip
         return "check --endpoint-url / AWS_ENDPOINT_URL and the network"
     if name == "NoRegionError":
         return "set --region or AWS_DEFAULT_REGION"
