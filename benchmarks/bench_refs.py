@@ -10,6 +10,14 @@ the server; without nginx it falls back to ``moto_server`` and says so.
 
     python benchmarks/bench_refs.py                       # defaults below
     python benchmarks/bench_refs.py --sizes 4096 --objects 5000 --runs 7 --concurrency 32
+
+``--memory`` measures ``augman stream`` itself instead: peak RSS (``wait4``'s ru_maxrss)
+of a real process streaming 2,000 objects of 1 MiB at ``--concurrency 64`` under several
+``--max-buffer`` budgets, next to the RSS of the same process streaming one object (the
+interpreter, boto3 and buffers: the overhead), with the throughput of each run. Target:
+peak RSS <= budget + overhead + 64 MiB (the objects in flight and the write buffer).
+
+    python benchmarks/bench_refs.py --memory --budgets 16M,64M,256M --runs 3
 """
 
 from __future__ import annotations
@@ -187,9 +195,54 @@ def compare(endpoint: str, keys: list[str], size: int, args: argparse.Namespace)
     return ratio
 
 
-def object_count(objects: int, size: int) -> int:
+def object_count(objects: int, size: int, memory: bool = False) -> int:
     """``objects`` small ones; enough large ones for 1 GiB per run, so a run lasts a while."""
-    return (1 << 30) // size if size > 256 << 10 else objects
+    return (1 << 30) // size if size > 256 << 10 and not memory else objects
+
+
+def stream_rss(endpoint: str, manifest: Path, budget: str, concurrency: int) -> tuple[int, float]:
+    """Peak RSS (bytes) and wall time of one ``augman stream`` process writing to /dev/null."""
+    argv = [
+        sys.executable, "-m", "augman", "stream", str(manifest), "--attrs", "source-ref",
+        "--endpoint-url", endpoint, "--concurrency", str(concurrency), "--max-buffer", budget,
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"augman stream exited {proc.returncode}")
+    return usage.ru_maxrss * 1024, seconds
+
+
+def memory(endpoint: str, keys: list[str], size: int, tmp: Path, args: argparse.Namespace) -> bool:
+    """Peak RSS of ``augman stream`` per budget; True when every run is within its bound."""
+    many, one = tmp / "many.manifest", tmp / "one.manifest"
+    lines = [f'{{"source-ref": "s3://{BUCKET}/{key}"}}\n' for key in keys]
+    many.write_text("".join(lines))
+    one.write_text(lines[0])
+    overhead = min(stream_rss(endpoint, one, "64M", args.concurrency)[0] for _ in range(args.runs))
+    print(f"  overhead (one object): peak RSS {overhead / 2**20:.0f} MiB")
+    within = True
+    for budget in args.budgets.split(","):
+        runs = [stream_rss(endpoint, many, budget, args.concurrency) for _ in range(args.runs)]
+        peak = max(rss for rss, _ in runs)
+        median = statistics.median(seconds for _, seconds in runs)
+        limit = overhead + parse_size(budget) + (64 << 20)
+        within &= peak <= limit
+        print(
+            f"  --max-buffer {budget:>5}: peak RSS {peak / 2**20:5.0f} MiB "
+            f"(= overhead + {(peak - overhead) / 2**20:4.0f} MiB; bound {limit / 2**20:.0f} MiB) "
+            f"{size * len(keys) / median / 1e6:7.1f} MB/s (median of {args.runs}: {median:.2f} s)"
+        )
+    return within
+
+
+def parse_size(text: str) -> int:
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
 
 
 def parse_args() -> argparse.Namespace:
@@ -203,7 +256,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--moto", action="store_true", help="use moto_server even if nginx exists")
-    return parser.parse_args()
+    parser.add_argument(
+        "--memory", action="store_true", help="peak RSS of `augman stream` per --max-buffer"
+    )
+    parser.add_argument("--budgets", default="16M,64M,256M", help="with --memory")
+    args = parser.parse_args()
+    if args.memory and args.concurrency == 16 and args.sizes == parser.get_default("sizes"):
+        args.concurrency, args.sizes, args.objects = 64, "1048576", 2000
+    return args
 
 
 def main() -> int:
@@ -216,7 +276,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-refs-") as tmp_name:
         tmp = Path(tmp_name)
         root = tmp / "root"
-        keys = {size: write_objects(root, object_count(args.objects, size), size) for size in sizes}
+        keys = {
+            size: write_objects(root, object_count(args.objects, size, args.memory), size)
+            for size in sizes
+        }
         endpoint = nginx_endpoint(root, tmp) if use_nginx else moto_endpoint(root)
         with endpoint as url:
             server = (
@@ -227,6 +290,12 @@ def main() -> int:
             print(
                 f"endpoint: {server} at {url}; concurrency {args.concurrency}; python {sys.version.split()[0]}; {os.cpu_count()} CPUs"
             )
+            if args.memory:
+                ok = True
+                for size in sizes:
+                    print(f"augman stream, {len(keys[size])} objects of {size} bytes:")
+                    ok &= memory(url, keys[size], size, tmp, args)
+                return 0 if ok else 1
             ratios = []
             for size in sizes:
                 print(f"{len(keys[size])} objects of {size} bytes:")

@@ -259,3 +259,30 @@ def test_ref_metadata_is_not_a_ref(write_manifest: Any) -> None:
         path, FakeResolver({"s3://bucket/x.png": b"PNG"}), attrs=["label-ref-metadata", "label-ref"]
     )
     assert bytes(sink.data) == record(b'{"a":1}') + record(b"PNG")
+
+
+def test_a_line_is_written_whole_or_not_at_all_even_with_a_spooled_object(
+    write_manifest: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first -ref of line 2 is spooled (large), its second fails part-way: no byte of line 2."""
+    monkeypatch.setattr(framing, "DIRECT", 4)
+    path = write_manifest(
+        '{"a-ref": "s3://bkt/big1", "b-ref": "s3://bkt/ok"}',
+        '{"a-ref": "s3://bkt/big2", "b-ref": "s3://bkt/bad"}',
+    )
+
+    def broken() -> Iterator[bytes]:
+        yield b"ab"
+        raise SourceError("connection reset")
+
+    class Resolver(FakeResolver):
+        def fetch(self, uri: str) -> Fetched:
+            return Fetched(4, broken()) if uri.endswith("/bad") else super().fetch(uri)
+
+    data = {"s3://bkt/big1": b"BIG1BIG1", "s3://bkt/ok": b"ok", "s3://bkt/big2": b"BIG2BIG2"}
+    sink = MemorySink()
+    with pytest.raises(SourceError, match=r"m.manifest:2: b-ref: s3://bkt/bad: connection reset"):
+        augman.stream(
+            str(path), sink, attrs=["a-ref", "b-ref"], resolver=Resolver(data), prefetch=prefetch
+        )
+    assert bytes(sink.data) == record(b"BIG1BIG1") + record(b"ok")
