@@ -12,12 +12,16 @@ the server; without nginx it falls back to ``moto_server`` and says so.
     python benchmarks/bench_refs.py --sizes 4096 --objects 5000 --runs 7 --concurrency 32
 
 ``--memory`` measures ``augman stream`` itself instead: peak RSS (``wait4``'s ru_maxrss)
-of a real process streaming 2,000 objects of 1 MiB at ``--concurrency 64`` under several
-``--max-buffer`` budgets, next to the RSS of the same process streaming one object (the
-interpreter, boto3 and buffers: the overhead), with the throughput of each run. Target:
-peak RSS <= budget + overhead + 64 MiB (the objects in flight and the write buffer).
+of a real process streaming 2,000 objects of 1 MiB at ``--concurrency 64`` to /dev/null
+under several ``--max-buffer`` budgets, next to the RSS of the same process streaming one
+object (the interpreter, boto3 and buffers: the overhead), with the throughput of each
+run. Target: peak RSS <= budget + overhead + 128 MiB (reads in flight, the write buffer,
+allocator arenas; see SLACK).
+``--baseline DIR`` runs the augman of another checkout too, e.g. one from before the budget
+(``git archive 28c52fc | tar -x -C /tmp/before``), with its default options.
 
     python benchmarks/bench_refs.py --memory --budgets 16M,64M,256M --runs 3
+    python benchmarks/bench_refs.py --memory --budgets 64M --runs 5 --baseline /tmp/before
 """
 
 from __future__ import annotations
@@ -200,21 +204,37 @@ def object_count(objects: int, size: int, memory: bool = False) -> int:
     return (1 << 30) // size if size > 256 << 10 and not memory else objects
 
 
-def stream_rss(endpoint: str, manifest: Path, budget: str, concurrency: int) -> tuple[int, float]:
-    """Peak RSS (bytes) and wall time of one ``augman stream`` process writing to /dev/null."""
+HERE = Path(__file__).resolve().parent.parent
+
+
+def stream_rss(
+    endpoint: str, manifest: Path, budget: str | None, concurrency: int, root: Path = HERE
+) -> tuple[int, float]:
+    """Peak RSS (bytes) and wall time of one ``augman stream`` process writing to /dev/null.
+
+    ``root`` is the checkout whose augman runs; ``budget`` None leaves --max-buffer out.
+    """
     argv = [
         sys.executable, "-m", "augman", "stream", str(manifest), "--attrs", "source-ref",
-        "--endpoint-url", endpoint, "--concurrency", str(concurrency), "--max-buffer", budget,
+        "--endpoint-url", endpoint, "--concurrency", str(concurrency),
+        *(["--max-buffer", budget] if budget else []),
     ]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    env = dict(os.environ, PYTHONPATH=str(root))
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env, cwd=root)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"augman stream exited {proc.returncode}")
     return usage.ru_maxrss * 1024, seconds
+
+
+# Beyond the budget: reads in flight (a 1 MiB read copies through http.client and urllib3),
+# the write buffer, and what glibc keeps in its per-thread arenas (up to 8 per CPU): 64 threads
+# moving 1 MiB buffers leave up to ~100 MiB there, whatever the budget. MALLOC_ARENA_MAX=2 in
+# the environment halves that, at some throughput.
+SLACK = 128 << 20
 
 
 def memory(endpoint: str, keys: list[str], size: int, tmp: Path, args: argparse.Namespace) -> bool:
@@ -226,16 +246,30 @@ def memory(endpoint: str, keys: list[str], size: int, tmp: Path, args: argparse.
     overhead = min(stream_rss(endpoint, one, "64M", args.concurrency)[0] for _ in range(args.runs))
     print(f"  overhead (one object): peak RSS {overhead / 2**20:.0f} MiB")
     within = True
-    for budget in args.budgets.split(","):
-        runs = [stream_rss(endpoint, many, budget, args.concurrency) for _ in range(args.runs)]
-        peak = max(rss for rss, _ in runs)
-        median = statistics.median(seconds for _, seconds in runs)
-        limit = overhead + parse_size(budget) + (64 << 20)
+    runs: dict[str, list[tuple[int, float]]] = {}
+    for _ in range(args.runs):  # interleaved, so machine noise hits every budget alike
+        if args.baseline:
+            baseline = Path(args.baseline)
+            runs.setdefault("baseline", []).append(
+                stream_rss(endpoint, many, None, args.concurrency, baseline)
+            )
+        for budget in args.budgets.split(","):
+            runs.setdefault(budget, []).append(stream_rss(endpoint, many, budget, args.concurrency))
+    for budget, measured in runs.items():
+        peak = max(rss for rss, _ in measured)
+        median = statistics.median(seconds for _, seconds in measured)
+        rate = (
+            f"{size * len(keys) / median / 1e6:7.1f} MB/s (median of {args.runs}: {median:.2f} s)"
+        )
+        if budget == "baseline":
+            print(f"  {args.baseline} (no --max-buffer): peak RSS {peak / 2**20:5.0f} MiB {rate}")
+            continue
+        limit = overhead + parse_size(budget) + SLACK
         within &= peak <= limit
         print(
             f"  --max-buffer {budget:>5}: peak RSS {peak / 2**20:5.0f} MiB "
             f"(= overhead + {(peak - overhead) / 2**20:4.0f} MiB; bound {limit / 2**20:.0f} MiB) "
-            f"{size * len(keys) / median / 1e6:7.1f} MB/s (median of {args.runs}: {median:.2f} s)"
+            + rate
         )
     return within
 
@@ -253,16 +287,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--objects", type=int, default=1000, help="objects per size (fewer above 256 KiB)"
     )
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, help="default 16; 64 with --memory")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--moto", action="store_true", help="use moto_server even if nginx exists")
     parser.add_argument(
         "--memory", action="store_true", help="peak RSS of `augman stream` per --max-buffer"
     )
     parser.add_argument("--budgets", default="16M,64M,256M", help="with --memory")
+    parser.add_argument(
+        "--baseline", help="with --memory: also run the augman of this checkout (an older one)"
+    )
     args = parser.parse_args()
-    if args.memory and args.concurrency == 16 and args.sizes == parser.get_default("sizes"):
-        args.concurrency, args.sizes, args.objects = 64, "1048576", 2000
+    if args.memory and args.sizes == parser.get_default("sizes"):
+        args.sizes, args.objects = "1048576", 2000
+    if args.concurrency is None:
+        args.concurrency = 64 if args.memory else 16
     return args
 
 

@@ -31,7 +31,6 @@ from augman.cli._app import (
     waiting_for_reader,
 )  # fmt: skip
 from augman.cli._commands import AugmanCommand
-from augman.cli._memory import return_large_blocks
 from augman.cli._sizes import parse_size
 from augman.errors import UsageError
 from augman.inputs import s3
@@ -94,7 +93,6 @@ def stream(
             )
         names = api.check_attribute_names(parse_attrs(attrs) or [])
         buffer_bytes = parse_size(max_buffer, "--max-buffer")
-        return_large_blocks()
         s3_client = s3.client_factory(endpoint_url, region, profile, max(32, concurrency))
         shard_value = Shard.parse(shard) if shard is not None else None
         mirrors = [refs_mirror(text) for text in mirror]

@@ -85,7 +85,11 @@ class _Window:
 
     def admit(self, index: int) -> None:
         """Block until a fetch for item ``index`` may start; raise _Stopped when closed."""
-        self.reserve(index, 0)
+        with self._condition:
+            while not self.stopped and index > self._head and self._used >= self._max:
+                self._condition.wait()
+            if self.stopped:
+                raise _Stopped
 
     def reserve(self, index: int, size: int) -> None:
         """Block until ``size`` more bytes fit (or ``index`` is the head); then count them."""

@@ -104,7 +104,7 @@ class Framer:
         self._close_spools()
 
     def flush(self) -> None:
-        """Write out every whole line: the buffer up to the mark, with their spools."""
+        """Write out everything added, spools included (callers flush between lines)."""
         if self._spools:
             self._flush_spooled()
         if self.buffer:

@@ -67,19 +67,23 @@ class RefLoop:
             _feed(lines, checks, ref_attrs, pending), _uris, self.resolver,
             concurrency=self.concurrency, **budget,
         )  # fmt: skip
+        writing = False  # errors raised while writing a line name it already
         try:
             for item, fetched in items:
+                writing = True
                 pending.popleft()
                 if item.top is None:
                     checks.reject(item.line_no, first=framer.lines == 0)
-                    continue
-                _write_line(item, fetched, plan, framer, checks.source)
-                # Out with each line: the next may wait for S3, and a write is cheap next to it.
-                framer.flush()
+                else:
+                    _write_line(item, fetched, plan, framer, checks.source)
+                    # Out with each line: the next may wait for S3; a write is cheap next to it.
+                    framer.flush()
+                writing = False
         except AugmanError as exc:
             framer.rollback()
-            # The prefetch raises for the oldest line it was given: the one waited for.
-            raise _located(exc, pending[0] if pending else None, ref_attrs, checks.source) from None
+            # Else the prefetch raised, for the oldest line it was given: the one waited for.
+            waited = None if writing or not pending else pending[0]
+            raise _located(exc, waited, ref_attrs, checks.source) from None
         except BaseException:
             framer.close()  # Ctrl-C, SIGTERM: the spools of a half-added line go now
             raise

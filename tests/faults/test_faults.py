@@ -45,7 +45,7 @@ def blob(size: int, seed: int = 0) -> bytes:
     return (cycle * (size // 251 + 1))[:size]
 
 
-def stream_args(fake: FakeS3, path: Path, out: Path, *more: str) -> list[str]:
+def stream_args(fake: FakeS3, path: Path | str, out: Path, *more: str) -> list[str]:
     return [
         "stream", str(path), "--attrs", "source-ref,class", "--endpoint-url", fake.url,
         "-o", str(out), *more,
@@ -243,20 +243,24 @@ SIGNALS = [(signal.SIGINT, 130, b"interrupted"), (signal.SIGTERM, 143, b"termina
 
 
 @pytest.mark.parametrize(("signum", "code", "said"), SIGNALS, ids=["SIGINT", "SIGTERM"])
-@pytest.mark.parametrize("how", ["hang", "slow body"])
+@pytest.mark.parametrize("how", ["hang", "slow body", "manifest hangs"])
 def test_a_signal_ends_a_stream_within_a_second_while_a_fetch_hangs(
     fake_s3: FakeS3, tmp_path: Path, signum: int, code: int, said: bytes, how: str
 ) -> None:
+    path = str(tmp_path / "m.manifest")
     if how == "hang":
-        uri = fake_s3.put(BUCKET, "k", b"data", Fault(hang=True))
+        manifest(tmp_path / "m.manifest", [fake_s3.put(BUCKET, "k", b"data", Fault(hang=True))])
         started = fake_s3.hanging.is_set
-    else:  # a 40 MiB object sent 64 KiB every 50 ms: the writer is spooling it
+    elif how == "slow body":  # a 40 MiB object sent 64 KiB every 50 ms: the writer is spooling it
         uri = fake_s3.put(BUCKET, "k", blob(40 * MIB), Fault(throttle=0.05))
+        manifest(tmp_path / "m.manifest", [uri])
         started = lambda: len(fake_s3.gets("k")) > 0  # noqa: E731
+    else:  # the manifest itself is on the endpoint, which never answers
+        path = fake_s3.put(BUCKET, "m.manifest", b'{"class": 1}\n', Fault(hang=True))
+        started = fake_s3.hanging.is_set
     out_dir, spool_dir = tmp_path / "out", tmp_path / "tmp"
     out_dir.mkdir()
     spool_dir.mkdir()
-    path = manifest(tmp_path / "m.manifest", [uri])
     proc = start(stream_args(fake_s3, path, out_dir / "out.rec"), TMPDIR=str(spool_dir))
     try:
         wait_until(started, "the request")
