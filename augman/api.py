@@ -178,7 +178,7 @@ def stream(
     concurrency: int = 16,
     s3_client: Callable[[], Any] | None = None,
     prefetch: Prefetch | None = None,
-    max_buffer: int = 64 << 20,
+    max_buffer: int | None = None,
 ) -> StreamResult:
     """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would; return a summary.
 
@@ -192,8 +192,9 @@ def stream(
     from that folder, the others from S3 through ``s3_client``, ``concurrency`` at
     a time; ``resolver`` and ``prefetch`` replace those parts (tests, other stores).
     ``max_buffer`` bounds the bytes of objects fetched ahead and held in memory
-    (default 64 MiB); an object of 32 MiB or more waits for its line in a
-    temporary file instead, so the output never ends inside a record.
+    (default: 4 MiB per ``concurrency``, at least 64 MiB); an object of 32 MiB or
+    more waits for its line in a temporary file instead, so the output never ends
+    inside a record.
 
     Raises :class:`BadLine` at a bad line with ``on_error=OnError.stop`` (the output
     then ends with the previous line's records), and :class:`AugmanError` for run

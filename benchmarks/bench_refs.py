@@ -20,8 +20,8 @@ allocator arenas; see SLACK).
 ``--baseline DIR`` runs the augman of another checkout too, e.g. one from before the budget
 (``git archive 28c52fc | tar -x -C /tmp/before``), with its default options.
 
-    python benchmarks/bench_refs.py --memory --budgets 16M,64M,256M --runs 3
-    python benchmarks/bench_refs.py --memory --budgets 64M --runs 5 --baseline /tmp/before
+    python benchmarks/bench_refs.py --memory --runs 3   # budgets 16M, 64M and the default
+    python benchmarks/bench_refs.py --memory --budgets default --runs 5 --baseline /tmp/before
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from augman.inputs import s3
 from augman.refs import S3Resolver as Resolver
 from augman.refs import prefetch
+from augman.refs.prefetch import default_budget
 
 BUCKET = "bench-refs"
 MAX_FILES = 100
@@ -243,7 +244,7 @@ def memory(endpoint: str, keys: list[str], size: int, tmp: Path, args: argparse.
     lines = [f'{{"source-ref": "s3://{BUCKET}/{key}"}}\n' for key in keys]
     many.write_text("".join(lines))
     one.write_text(lines[0])
-    overhead = min(stream_rss(endpoint, one, "64M", args.concurrency)[0] for _ in range(args.runs))
+    overhead = min(stream_rss(endpoint, one, None, args.concurrency)[0] for _ in range(args.runs))
     print(f"  overhead (one object): peak RSS {overhead / 2**20:.0f} MiB")
     within = True
     runs: dict[str, list[tuple[int, float]]] = {}
@@ -254,7 +255,8 @@ def memory(endpoint: str, keys: list[str], size: int, tmp: Path, args: argparse.
                 stream_rss(endpoint, many, None, args.concurrency, baseline)
             )
         for budget in args.budgets.split(","):
-            runs.setdefault(budget, []).append(stream_rss(endpoint, many, budget, args.concurrency))
+            flag = None if budget == "default" else budget
+            runs.setdefault(budget, []).append(stream_rss(endpoint, many, flag, args.concurrency))
     for budget, measured in runs.items():
         peak = max(rss for rss, _ in measured)
         median = statistics.median(seconds for _, seconds in measured)
@@ -262,12 +264,13 @@ def memory(endpoint: str, keys: list[str], size: int, tmp: Path, args: argparse.
             f"{size * len(keys) / median / 1e6:7.1f} MB/s (median of {args.runs}: {median:.2f} s)"
         )
         if budget == "baseline":
-            print(f"  {args.baseline} (no --max-buffer): peak RSS {peak / 2**20:5.0f} MiB {rate}")
+            print(f"  {args.baseline}: peak RSS {peak / 2**20:5.0f} MiB {rate}")
             continue
-        limit = overhead + parse_size(budget) + SLACK
+        bytes_ = default_budget(args.concurrency) if budget == "default" else parse_size(budget)
+        limit = overhead + bytes_ + SLACK
         within &= peak <= limit
         print(
-            f"  --max-buffer {budget:>5}: peak RSS {peak / 2**20:5.0f} MiB "
+            f"  --max-buffer {budget:>7}: peak RSS {peak / 2**20:5.0f} MiB "
             f"(= overhead + {(peak - overhead) / 2**20:4.0f} MiB; bound {limit / 2**20:.0f} MiB) "
             + rate
         )
@@ -293,7 +296,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--memory", action="store_true", help="peak RSS of `augman stream` per --max-buffer"
     )
-    parser.add_argument("--budgets", default="16M,64M,256M", help="with --memory")
+    parser.add_argument(
+        "--budgets", default="16M,64M,default", help="with --memory; default: no --max-buffer"
+    )
     parser.add_argument(
         "--baseline", help="with --memory: also run the augman of this checkout (an older one)"
     )

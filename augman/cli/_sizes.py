@@ -19,11 +19,3 @@ def parse_size(text: str, option: str) -> int:
             f"write a number of bytes with an optional unit: {option} 64M, {option} 1G",
         )
     return int(float(match[1]) * _UNITS[match[2].lower()])
-
-
-def show_size(size: int) -> str:
-    """``size`` bytes the way parse_size reads them back, e.g. ``64M``."""
-    for unit in "TGMK":
-        if size and size % _UNITS[unit.lower()] == 0:
-            return f"{size // _UNITS[unit.lower()]}{unit}"
-    return str(size)

@@ -137,6 +137,7 @@ def test_a_ref_that_keeps_breaking_stops_on_the_line_before_naming_line_and_attr
     assert result.stdout == records(first)
 
 
+@pytest.mark.slow
 def test_a_large_ref_object_that_breaks_is_never_half_written(
     fake_s3: FakeS3, tmp_path: Path
 ) -> None:
@@ -239,11 +240,19 @@ def wait_until(condition: Any, what: str, timeout: float = 30) -> None:
         time.sleep(0.01)
 
 
-SIGNALS = [(signal.SIGINT, 130, b"interrupted"), (signal.SIGTERM, 143, b"terminated")]
+SIGINT = (signal.SIGINT, 130, b"interrupted")
+SIGTERM = (signal.SIGTERM, 143, b"terminated")
+SIGNAL_CASES = {
+    "hang-SIGINT": ("hang", *SIGINT),
+    "hang-SIGTERM": ("hang", *SIGTERM),
+    "slow body-SIGTERM": pytest.param("slow body", *SIGTERM, marks=pytest.mark.slow),
+    "manifest hangs-SIGINT": ("manifest hangs", *SIGINT),
+}
 
 
-@pytest.mark.parametrize(("signum", "code", "said"), SIGNALS, ids=["SIGINT", "SIGTERM"])
-@pytest.mark.parametrize("how", ["hang", "slow body", "manifest hangs"])
+@pytest.mark.parametrize(
+    ("how", "signum", "code", "said"), SIGNAL_CASES.values(), ids=list(SIGNAL_CASES)
+)
 def test_a_signal_ends_a_stream_within_a_second_while_a_fetch_hangs(
     fake_s3: FakeS3, tmp_path: Path, signum: int, code: int, said: bytes, how: str
 ) -> None:
