@@ -192,9 +192,8 @@ def stream(
     from that folder, the others from S3 through ``s3_client``, ``concurrency`` at
     a time; ``resolver`` and ``prefetch`` replace those parts (tests, other stores).
     ``max_buffer`` bounds the bytes of objects fetched ahead and held in memory
-    (default: 4 MiB per ``concurrency``, at least 64 MiB); an object of 32 MiB or
-    more waits for its line in a temporary file instead, so the output never ends
-    inside a record.
+    (default 64 MiB); an object of 32 MiB or more waits for its line in a
+    temporary file instead, so the output never ends inside a record.
 
     Raises :class:`BadLine` at a bad line with ``on_error=OnError.stop`` (the output
     then ends with the previous line's records), and :class:`AugmanError` for run

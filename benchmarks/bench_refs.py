@@ -20,7 +20,7 @@ allocator arenas; see SLACK).
 ``--baseline DIR`` runs the augman of another checkout too, e.g. one from before the budget
 (``git archive 28c52fc | tar -x -C /tmp/before``), with its default options.
 
-    python benchmarks/bench_refs.py --memory --runs 3   # budgets 16M, 64M and the default
+    python benchmarks/bench_refs.py --memory --runs 3   # budgets 16M, the default (64M), 256M
     python benchmarks/bench_refs.py --memory --budgets default --runs 5 --baseline /tmp/before
 """
 
@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from augman.inputs import s3
 from augman.refs import S3Resolver as Resolver
 from augman.refs import prefetch
-from augman.refs.prefetch import default_budget
+from augman.refs.prefetch import MAX_BUFFER
 
 BUCKET = "bench-refs"
 MAX_FILES = 100
@@ -266,7 +266,7 @@ def memory(endpoint: str, keys: list[str], size: int, tmp: Path, args: argparse.
         if budget == "baseline":
             print(f"  {args.baseline}: peak RSS {peak / 2**20:5.0f} MiB {rate}")
             continue
-        bytes_ = default_budget(args.concurrency) if budget == "default" else parse_size(budget)
+        bytes_ = MAX_BUFFER if budget == "default" else parse_size(budget)
         limit = overhead + bytes_ + SLACK
         within &= peak <= limit
         print(
@@ -297,7 +297,7 @@ def parse_args() -> argparse.Namespace:
         "--memory", action="store_true", help="peak RSS of `augman stream` per --max-buffer"
     )
     parser.add_argument(
-        "--budgets", default="16M,64M,default", help="with --memory; default: no --max-buffer"
+        "--budgets", default="16M,default,256M", help="with --memory; default: no --max-buffer"
     )
     parser.add_argument(
         "--baseline", help="with --memory: also run the augman of this checkout (an older one)"

@@ -64,7 +64,7 @@ def stream(
     region: Region = None,
     profile: Profile = None,
     concurrency: int = typer.Option(16, "--concurrency", min=1, help="-ref objects fetched at the same time (the output order never changes)."),
-    max_buffer: str | None = typer.Option(None, "--max-buffer", metavar="SIZE", help="Memory for -ref objects fetched ahead of the output, e.g. 256M or 1G (default: 4M per --concurrency, at least 64M); objects of 32M or more wait in a temporary file instead."),
+    max_buffer: str | None = typer.Option(None, "--max-buffer", metavar="SIZE", help="Memory for -ref objects fetched ahead of the output, e.g. 256M or 1G (default: 64M); objects of 32M or more wait in a temporary file instead."),
     on_error: OnError = typer.Option(OnError.stop, "--on-error", help="At a line that fails the checks: stop before its first record (exit 1), or skip it and go on. A -ref object that cannot be fetched always stops the stream, after the lines before it."),
     allow_skips: bool = typer.Option(False, "--allow-skips", help="With --on-error skip: exit 0 even when lines were skipped."),
 ) -> None:  # fmt: skip

@@ -36,8 +36,7 @@ from augman.refs.objects import Fetched, Resolver
 
 T = TypeVar("T")
 
-MAX_BUFFER = 64 << 20  # the least default byte budget (``augman stream --max-buffer``)
-PER_FETCH = 4 << 20  # the default budget grows by this much per concurrent fetch
+MAX_BUFFER = 64 << 20  # the default byte budget (``augman stream --max-buffer``)
 READ_AHEAD_LIMIT = 8 << 20  # larger objects are read by the consumer, as it writes them
 _CLOSE_WAIT = 0.25  # seconds a close waits for idle workers to leave; stuck ones are left
 
@@ -55,7 +54,7 @@ def prefetch(
 
     Up to ``concurrency`` objects are fetched at once, ahead of the consumer, with
     the bytes held bounded by ``max_bytes`` (see the module docstring; default
-    :func:`default_budget`) and items read
+    ``MAX_BUFFER``, 64 MiB) and items read
     ahead bounded by ``lookahead`` (default ``4 * concurrency``). Items with no URIs
     pass through in order. A failed fetch raises its error when the consumer
     reaches that item, so every earlier item was yielded; an error raised by
@@ -65,20 +64,11 @@ def prefetch(
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    budget = default_budget(concurrency) if max_bytes is None else max_bytes
+    budget = MAX_BUFFER if max_bytes is None else max_bytes
     if budget < 0:
         raise ValueError("max_bytes must be at least 0")
     ahead = lookahead if lookahead is not None else 4 * concurrency
     return _Prefetcher(iter(items), uris_of, resolver, concurrency, budget, max(ahead, 1)).run()
-
-
-def default_budget(concurrency: int) -> int:
-    """The default byte budget: 4 MiB per concurrent fetch, and at least 64 MiB.
-
-    So that more fetches at once can also run further ahead: at --concurrency 64 with
-    objects of 1 MiB, a fixed 64 MiB cost a fifth of the throughput (benchmarks/README.md).
-    """
-    return max(MAX_BUFFER, PER_FETCH * concurrency)
 
 
 class _Stopped(Exception):

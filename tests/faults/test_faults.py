@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -284,6 +285,38 @@ def test_a_signal_ends_a_stream_within_a_second_while_a_fetch_hangs(
     assert stderr.strip() == b"augman: " + said
     assert left_in(out_dir) == []  # no out.rec, no temporary output file
     assert left_in(spool_dir) == []
+
+
+def test_sigterm_while_a_fetch_hangs_removes_the_fifo_augman_made(
+    fake_s3: FakeS3, tmp_path: Path
+) -> None:
+    ok = fake_s3.put(BUCKET, "ok", b"first")
+    path = manifest(tmp_path / "m.manifest", [ok, fake_s3.put(BUCKET, "k", b"x", Fault(hang=True))])
+    fifo = tmp_path / "channel"
+    args = ["stream", str(path), "--attrs", "source-ref,class", "--endpoint-url", fake_s3.url]
+    proc = start([*args, "--fifo", str(fifo)])
+    received = bytearray()
+
+    def read() -> None:
+        wait_until(fifo.exists, "the FIFO")
+        with open(fifo, "rb") as reader:
+            received.extend(reader.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_until(fake_s3.hanging.is_set, "the hanging request")
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        proc.kill()
+    reader.join(10)
+    assert (proc.returncode, took < 2.0) == (143, True), (took, stderr)
+    assert bytes(received) == records(b"first")  # line 1, whole, before the hang
+    assert not fifo.exists()
 
 
 # --- mirrors: FIFOs, links, loops ---------------------------------------------------------------
