@@ -380,6 +380,7 @@ def stream(
     s3_client: Callable[[], Any] | None = None,
     prefetch: Prefetch | None = None,
     max_line_bytes: int = MAX_LINE_BYTES,
+    max_buffer: int | None = None,
 ) -> StreamResult:
     """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would; return a summary.
 
@@ -393,6 +394,9 @@ def stream(
     from that folder, the others from S3 through ``s3_client``, ``concurrency`` at
     a time; ``resolver`` and ``prefetch`` replace those parts (tests, other stores).
     A line over ``max_line_bytes`` (AM115) is a bad line like any other.
+    ``max_buffer`` bounds the bytes of objects fetched ahead and held in memory
+    (default 64 MiB); an object of 32 MiB or more waits for its line in a
+    temporary file instead, so the output never ends inside a record.
 
     Raises :class:`BadLine` at a bad line with ``on_error=OnError.stop`` (the output
     then ends with the previous line's records), and :class:`AugmanError` for run
@@ -410,6 +414,7 @@ def stream(
         shuffle_seed=shuffle_seed, shard=_shard(shard), on_error=choice(OnError, on_error, "on_error"),
         resolver=resolver, concurrency=concurrency, s3_client=s3_client, prefetch=prefetch,
         max_line=max_line_bytes,
+        max_buffer=max_buffer,
     )  # fmt: skip
 
 

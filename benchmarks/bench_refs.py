@@ -10,6 +10,18 @@ the server; without nginx it falls back to ``moto_server`` and says so.
 
     python benchmarks/bench_refs.py                       # defaults below
     python benchmarks/bench_refs.py --sizes 4096 --objects 5000 --runs 7 --concurrency 32
+
+``--memory`` measures ``augman stream`` itself instead: peak RSS (``wait4``'s ru_maxrss)
+of a real process streaming 2,000 objects of 1 MiB at ``--concurrency 64`` to /dev/null
+under several ``--max-buffer`` budgets, next to the RSS of the same process streaming one
+object (the interpreter, boto3 and buffers: the overhead), with the throughput of each
+run. Target: peak RSS <= budget + overhead + 128 MiB (reads in flight, the write buffer,
+allocator arenas; see SLACK).
+``--baseline DIR`` runs the augman of another checkout too, e.g. one from before the budget
+(``git archive 28c52fc | tar -x -C /tmp/before``), with its default options.
+
+    python benchmarks/bench_refs.py --memory --runs 3   # budgets 16M, the default (64M), 256M
+    python benchmarks/bench_refs.py --memory --budgets default --runs 5 --baseline /tmp/before
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from augman.inputs import s3
 from augman.refs import S3Resolver as Resolver
 from augman.refs import prefetch
+from augman.refs.prefetch import MAX_BUFFER
 
 BUCKET = "bench-refs"
 MAX_FILES = 100
@@ -187,9 +200,86 @@ def compare(endpoint: str, keys: list[str], size: int, args: argparse.Namespace)
     return ratio
 
 
-def object_count(objects: int, size: int) -> int:
+def object_count(objects: int, size: int, memory: bool = False) -> int:
     """``objects`` small ones; enough large ones for 1 GiB per run, so a run lasts a while."""
-    return (1 << 30) // size if size > 256 << 10 else objects
+    return (1 << 30) // size if size > 256 << 10 and not memory else objects
+
+
+HERE = Path(__file__).resolve().parent.parent
+
+
+def stream_rss(
+    endpoint: str, manifest: Path, budget: str | None, concurrency: int, root: Path = HERE
+) -> tuple[int, float]:
+    """Peak RSS (bytes) and wall time of one ``augman stream`` process writing to /dev/null.
+
+    ``root`` is the checkout whose augman runs; ``budget`` None leaves --max-buffer out.
+    """
+    argv = [
+        sys.executable, "-m", "augman", "stream", str(manifest), "--attrs", "source-ref",
+        "--endpoint-url", endpoint, "--concurrency", str(concurrency),
+        *(["--max-buffer", budget] if budget else []),
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(root))
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env, cwd=root)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"augman stream exited {proc.returncode}")
+    return usage.ru_maxrss * 1024, seconds
+
+
+# Beyond the budget: reads in flight (a 1 MiB read copies through http.client and urllib3),
+# the write buffer, and what glibc keeps in its per-thread arenas (up to 8 per CPU): 64 threads
+# moving 1 MiB buffers leave up to ~100 MiB there, whatever the budget. MALLOC_ARENA_MAX=2 in
+# the environment halves that, at some throughput.
+SLACK = 128 << 20
+
+
+def memory(endpoint: str, keys: list[str], size: int, tmp: Path, args: argparse.Namespace) -> bool:
+    """Peak RSS of ``augman stream`` per budget; True when every run is within its bound."""
+    many, one = tmp / "many.manifest", tmp / "one.manifest"
+    lines = [f'{{"source-ref": "s3://{BUCKET}/{key}"}}\n' for key in keys]
+    many.write_text("".join(lines))
+    one.write_text(lines[0])
+    overhead = min(stream_rss(endpoint, one, None, args.concurrency)[0] for _ in range(args.runs))
+    print(f"  overhead (one object): peak RSS {overhead / 2**20:.0f} MiB")
+    within = True
+    runs: dict[str, list[tuple[int, float]]] = {}
+    for _ in range(args.runs):  # interleaved, so machine noise hits every budget alike
+        if args.baseline:
+            baseline = Path(args.baseline)
+            runs.setdefault("baseline", []).append(
+                stream_rss(endpoint, many, None, args.concurrency, baseline)
+            )
+        for budget in args.budgets.split(","):
+            flag = None if budget == "default" else budget
+            runs.setdefault(budget, []).append(stream_rss(endpoint, many, flag, args.concurrency))
+    for budget, measured in runs.items():
+        peak = max(rss for rss, _ in measured)
+        median = statistics.median(seconds for _, seconds in measured)
+        rate = (
+            f"{size * len(keys) / median / 1e6:7.1f} MB/s (median of {args.runs}: {median:.2f} s)"
+        )
+        if budget == "baseline":
+            print(f"  {args.baseline}: peak RSS {peak / 2**20:5.0f} MiB {rate}")
+            continue
+        bytes_ = MAX_BUFFER if budget == "default" else parse_size(budget)
+        limit = overhead + bytes_ + SLACK
+        within &= peak <= limit
+        print(
+            f"  --max-buffer {budget:>7}: peak RSS {peak / 2**20:5.0f} MiB "
+            f"(= overhead + {(peak - overhead) / 2**20:4.0f} MiB; bound {limit / 2**20:.0f} MiB) "
+            + rate
+        )
+    return within
+
+
+def parse_size(text: str) -> int:
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
 
 
 def parse_args() -> argparse.Namespace:
@@ -200,10 +290,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--objects", type=int, default=1000, help="objects per size (fewer above 256 KiB)"
     )
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, help="default 16; 64 with --memory")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--moto", action="store_true", help="use moto_server even if nginx exists")
-    return parser.parse_args()
+    parser.add_argument(
+        "--memory", action="store_true", help="peak RSS of `augman stream` per --max-buffer"
+    )
+    parser.add_argument(
+        "--budgets", default="16M,default,256M", help="with --memory; default: no --max-buffer"
+    )
+    parser.add_argument(
+        "--baseline", help="with --memory: also run the augman of this checkout (an older one)"
+    )
+    args = parser.parse_args()
+    if args.memory and args.sizes == parser.get_default("sizes"):
+        args.sizes, args.objects = "1048576", 2000
+    if args.concurrency is None:
+        args.concurrency = 64 if args.memory else 16
+    return args
 
 
 def main() -> int:
@@ -216,7 +320,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-refs-") as tmp_name:
         tmp = Path(tmp_name)
         root = tmp / "root"
-        keys = {size: write_objects(root, object_count(args.objects, size), size) for size in sizes}
+        keys = {
+            size: write_objects(root, object_count(args.objects, size, args.memory), size)
+            for size in sizes
+        }
         endpoint = nginx_endpoint(root, tmp) if use_nginx else moto_endpoint(root)
         with endpoint as url:
             server = (
@@ -227,6 +334,12 @@ def main() -> int:
             print(
                 f"endpoint: {server} at {url}; concurrency {args.concurrency}; python {sys.version.split()[0]}; {os.cpu_count()} CPUs"
             )
+            if args.memory:
+                ok = True
+                for size in sizes:
+                    print(f"augman stream, {len(keys[size])} objects of {size} bytes:")
+                    ok &= memory(url, keys[size], size, tmp, args)
+                return 0 if ok else 1
             ratios = []
             for size in sizes:
                 print(f"{len(keys[size])} objects of {size} bytes:")

@@ -30,6 +30,7 @@ from augman.cli._app import (
 )  # fmt: skip
 from augman.cli._commands import AugmanCommand
 from augman.cli._mirror import Mirrors, parse_mirrors
+from augman.cli._sizes import parse_size
 from augman.errors import UsageError
 from augman.inputs import s3
 from augman.inputs.ordering import Shard
@@ -62,7 +63,8 @@ def stream(
     profile: Profile = None,
     max_line_bytes: MaxLineBytes = api.MAX_LINE_BYTES,
     concurrency: int = typer.Option(16, "--concurrency", min=1, help="-ref objects fetched at the same time (the output order never changes)."),
-    on_error: OnError = typer.Option(OnError.stop, "--on-error", help="At a line that fails the checks: stop before its first record (exit 1), or skip it and go on."),
+    max_buffer: str | None = typer.Option(None, "--max-buffer", metavar="SIZE", help="Memory for -ref objects fetched ahead of the output, e.g. 256M or 1G (default: 64M); objects of 32M or more wait in a temporary file instead."),
+    on_error: OnError = typer.Option(OnError.stop, "--on-error", help="At a line that fails the checks: stop before its first record (exit 1), or skip it and go on. A -ref object that cannot be fetched always stops the stream, after the lines before it."),
     allow_skips: bool = typer.Option(False, "--allow-skips", help="With --on-error skip: exit 0 even when lines were skipped."),
 ) -> None:  # fmt: skip
     """Stream a manifest exactly as SageMaker Pipe mode puts it on the pipe.
@@ -89,6 +91,8 @@ def stream(
                 "name the channel's AttributeNames, e.g. --attrs source-ref,class",
             )
         names = api.check_attribute_names(parse_attrs(attrs) or [])
+        buffer_bytes = None if max_buffer is None else parse_size(max_buffer, "--max-buffer")
+        s3_client = s3.client_factory(endpoint_url, region, profile, max(32, concurrency))
         shard_value = Shard.parse(shard) if shard is not None else None
         mirrors = parse_mirrors(mirror)
         sink = _open_sink(output, fifo, sm_root, channel, content_type, epochs, shard_value, wrap)
@@ -98,9 +102,8 @@ def stream(
                 result = api.stream(
                     manifest, target, attrs=names, wrap=wrap, value_encoding=value_encoding,
                     epochs=epochs, shuffle_seed=shuffle_seed, shard=shard_value, on_error=on_error,
-                    mirrors=mirrors, concurrency=concurrency,
-                    s3_client=s3.client_factory(endpoint_url, region, profile),
-                    max_line_bytes=max_line_bytes,
+                    mirrors=mirrors, concurrency=concurrency, s3_client=s3_client,
+                    max_line_bytes=max_line_bytes, max_buffer=buffer_bytes,
                 )  # fmt: skip
         except BadLine as exc:
             _print_findings(exc.findings)

@@ -1,31 +1,44 @@
-"""Ordered concurrent prefetch of -ref objects with bounded memory (used through augman.refs.resolvers).
+"""Ordered concurrent prefetch of -ref objects with memory bounded in bytes.
 
-The consumer's thread reads items and queues one fetch per URI on a thread pool,
-in input order; it then waits for the oldest item only. Workers start queued
-fetches as soon as they are free, so the pool stays busy while the consumer works.
-Two bounds keep memory flat whatever the manifest length:
+The consumer's thread reads items and queues one fetch per URI on a pool of
+worker threads, in input order; it then waits for the oldest item only. Workers
+start queued fetches as soon as they are free, so the pool stays busy while the
+consumer works. Two bounds keep memory flat whatever the manifest length:
 
 - items: at most ``lookahead`` items are read ahead of the one being consumed;
-- bytes: a fetch starts only while the bytes fetched and not yet consumed are under
-  ``max_bytes``, except for the item the consumer waits for, which always may
-  (so one object larger than the window cannot stall the stream). Fetches already
-  running may land on top: the most held is ``max_bytes`` plus ``concurrency``
-  objects.
+- bytes: an object is read into memory only once its length (known from the
+  response headers) fits in ``max_bytes`` with the bytes fetched and not yet
+  consumed; the item the consumer waits for always may (so an object larger than
+  the budget cannot stall the stream). Objects up to ``small_object`` bytes, which a
+  resolver reads whole at once, are counted after the read; objects over
+  ``READ_AHEAD_LIMIT`` are not read ahead at all: the consumer reads them itself.
+
+So the bytes held are at most ``max_bytes``, plus the objects of the item being
+consumed, plus ``concurrency`` small objects in flight.
+
+The workers are daemon threads and closing never waits for one stuck in a
+network read: Ctrl-C or SIGTERM ends a run at once even when an endpoint hangs.
+An object that arrives after the close is closed by its worker.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
-import weakref
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from augman.refs.objects import Fetched, Resolver
 
 T = TypeVar("T")
+
+MAX_BUFFER = 64 << 20  # the default byte budget (``augman stream --max-buffer``)
+READ_AHEAD_LIMIT = 8 << 20  # larger objects are read by the consumer, as it writes them
+_CLOSE_WAIT = 0.25  # seconds a close waits for idle workers to leave; stuck ones are left
 
 
 def prefetch(
@@ -34,23 +47,28 @@ def prefetch(
     resolver: Resolver,
     *,
     concurrency: int = 16,
-    max_bytes: int = 256 << 20,
+    max_bytes: int | None = None,
     lookahead: int | None = None,
 ) -> Iterator[tuple[T, list[Fetched]]]:
     """Yield every item, in input order, with the objects of its URIs (in uris_of order).
 
     Up to ``concurrency`` objects are fetched at once, ahead of the consumer, with
-    buffered bytes bounded by ``max_bytes`` and items read ahead bounded by
-    ``lookahead`` (default ``4 * concurrency``). Items with no URIs pass through in
-    order. A failed fetch raises its error when the consumer reaches that item, so
-    every earlier item was yielded; an error raised by ``items`` or ``uris_of``
-    surfaces the same way. Closing the iterator early (``close()``, an exception or
-    Ctrl-C in the consumer) stops the workers and closes objects not yet consumed.
+    the bytes held bounded by ``max_bytes`` (see the module docstring; default
+    ``MAX_BUFFER``, 64 MiB) and items read
+    ahead bounded by ``lookahead`` (default ``4 * concurrency``). Items with no URIs
+    pass through in order. A failed fetch raises its error when the consumer
+    reaches that item, so every earlier item was yielded; an error raised by
+    ``items`` or ``uris_of`` surfaces the same way. Closing the iterator early
+    (``close()``, an exception or Ctrl-C in the consumer) stops the workers without
+    waiting for a hung fetch and closes objects not yet consumed.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    budget = MAX_BUFFER if max_bytes is None else max_bytes
+    if budget < 0:
+        raise ValueError("max_bytes must be at least 0")
     ahead = lookahead if lookahead is not None else 4 * concurrency
-    return _Prefetcher(iter(items), uris_of, resolver, concurrency, max_bytes, max(ahead, 1)).run()
+    return _Prefetcher(iter(items), uris_of, resolver, concurrency, budget, max(ahead, 1)).run()
 
 
 class _Stopped(Exception):
@@ -65,16 +83,24 @@ class _Window:
         self._max = max_bytes
         self._used = 0
         self._head = 0
-        self._stopped = False
-        _OPEN_WINDOWS.add(self)
+        self.stopped = False
 
     def admit(self, index: int) -> None:
         """Block until a fetch for item ``index`` may start; raise _Stopped when closed."""
         with self._condition:
-            while not self._stopped and index > self._head and self._used >= self._max:
+            while not self.stopped and index > self._head and self._used >= self._max:
                 self._condition.wait()
-            if self._stopped:
+            if self.stopped:
                 raise _Stopped
+
+    def reserve(self, index: int, size: int) -> None:
+        """Block until ``size`` more bytes fit (or ``index`` is the head); then count them."""
+        with self._condition:
+            while not self.stopped and index > self._head and self._used + size > self._max:
+                self._condition.wait()
+            if self.stopped:
+                raise _Stopped
+            self._used += size
 
     def charge(self, size: int) -> None:
         with self._condition:
@@ -89,22 +115,56 @@ class _Window:
 
     def stop(self) -> None:
         with self._condition:
-            self._stopped = True
+            self.stopped = True
             self._condition.notify_all()
 
 
-_OPEN_WINDOWS: weakref.WeakSet[_Window] = weakref.WeakSet()
+class _Workers:
+    """A pool of daemon threads: unlike ThreadPoolExecutor's, the interpreter never joins them."""
 
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._tasks: queue.SimpleQueue[
+            tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None
+        ]
+        self._tasks = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
 
-def _stop_open_windows() -> None:
-    for window in list(_OPEN_WINDOWS):
-        window.stop()
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._tasks.put((future, function, args))
+        if len(self._threads) < self._count:
+            thread = threading.Thread(target=self._work, name="augman-refs", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return future
 
+    def _work(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            future, function, args = task
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = function(*args)
+            except BaseException as exc:  # handed to the consumer, who raises it
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
 
-# A prefetch abandoned without close() (its generator still referenced at exit) must not
-# hang the interpreter: the pool's exit handler joins the workers, so wake them first.
-# Handlers run in reverse order of registration; concurrent.futures registered earlier.
-getattr(threading, "_register_atexit", lambda _: None)(_stop_open_windows)
+    def stop(self) -> None:
+        """Cancel queued tasks, let idle workers leave, wait briefly, never for a stuck one."""
+        while True:
+            try:
+                task = self._tasks.get_nowait()
+            except queue.Empty:
+                break
+            if task is not None:
+                task[0].cancel()
+        for _ in self._threads:
+            self._tasks.put(None)
+        deadline = time.monotonic() + _CLOSE_WAIT
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @dataclass
@@ -113,13 +173,15 @@ class _Ahead(Generic[T]):
 
     index: int
     item: T | None = None
-    fetches: list[Future[Fetched]] = field(default_factory=list)
+    fetches: list[Future[tuple[Fetched, int]]] = field(default_factory=list)
     error: BaseException | None = None
 
-    def objects(self) -> list[Fetched]:
+    def objects(self) -> tuple[list[Fetched], int]:
+        """The item's objects, and the bytes of the budget they hold."""
         if self.error is not None:
             raise self.error
-        return [fetch.result() for fetch in self.fetches]
+        results = [fetch.result() for fetch in self.fetches]
+        return [fetched for fetched, _ in results], sum(held for _, held in results)
 
 
 class _Prefetcher(Generic[T]):
@@ -139,16 +201,16 @@ class _Prefetcher(Generic[T]):
         self._lookahead = lookahead
         self._ahead: deque[_Ahead[T]] = deque()
         self._read = 0
-        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="augman-refs")
+        self._pool = _Workers(concurrency)
 
     def run(self) -> Iterator[tuple[T, list[Fetched]]]:
         try:
             while self._fill():
                 entry = self._ahead[0]
-                objects = entry.objects()  # if it raises, _close discards the entry's objects
+                objects, held = entry.objects()  # if it raises, _close discards the entry's objects
                 self._ahead.popleft()
                 yield entry.item, objects  # type: ignore[misc]  # item is set when error is None
-                self._window.advance(entry.index + 1, sum(o.length for o in objects))
+                self._window.advance(entry.index + 1, held)
         finally:
             self._close()
 
@@ -171,22 +233,43 @@ class _Prefetcher(Generic[T]):
             self._ahead.append(entry)
         return bool(self._ahead)
 
-    def _fetch(self, index: int, uri: str) -> Fetched:
+    def _fetch(self, index: int, uri: str) -> tuple[Fetched, int]:
+        """Fetch one object; read it into memory when the budget has room. Worker threads."""
         self._window.admit(index)
         fetched = self._resolver.fetch(uri)
-        self._window.charge(fetched.length)
-        return fetched
+        try:
+            if isinstance(fetched.chunks, tuple | list):  # read whole by the resolver
+                self._window.charge(fetched.length)
+                return fetched, fetched.length
+            if fetched.length > READ_AHEAD_LIMIT:
+                return fetched, 0  # the consumer reads it as it writes it
+            self._window.reserve(index, fetched.length)
+            try:
+                data = b"".join(fetched.chunks)
+            except BaseException:
+                self._window.charge(-fetched.length)
+                raise
+            _discard(fetched)  # read to the end: its connection or file can go
+            return Fetched(fetched.length, (data,)), fetched.length
+        except BaseException:
+            _discard(fetched)
+            raise
 
     def _close(self) -> None:
-        """Stop the workers, wait for the running fetches, close what nobody will read."""
+        """Stop the workers, close what nobody will read: now, or when a running fetch ends."""
         self._items = None
         self._window.stop()
-        self._pool.shutdown(wait=True, cancel_futures=True)
         for entry in self._ahead:
             for fetch in entry.fetches:
-                if fetch.done() and not fetch.cancelled() and fetch.exception() is None:
-                    _discard(fetch.result())
+                fetch.cancel()
+                fetch.add_done_callback(_discard_result)
         self._ahead.clear()
+        self._pool.stop()
+
+
+def _discard_result(fetch: Future[tuple[Fetched, int]]) -> None:
+    if not fetch.cancelled() and fetch.exception() is None:
+        _discard(fetch.result()[0])
 
 
 def _discard(fetched: Fetched) -> None:

@@ -17,13 +17,15 @@ from typing import IO, Any
 from augman.errors import AugmanError, SourceError, UsageError
 from augman.inputs import s3
 from augman.inputs.s3uri import S3Uri, S3UriError, bucket_problem
+from augman.refs import mirrorfile
 from augman.refs.objects import Fetched, RefError
 
 __all__ = ["Mirror", "S3Resolver"]
 
-SMALL_OBJECT = 8 << 20
+# Read whole inside fetch(); larger objects are read later, by prefetch within its byte
+# budget or by the writer. Small, so that fetches in flight hold little outside the budget.
+SMALL_OBJECT = 256 << 10
 CHUNK = 1 << 20
-READ_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,8 @@ class S3Resolver:
             ) from None
         for mirror in self._mirrors:
             if mirror.covers(location):
-                return self._from_file(uri, self._local_path(uri, mirror, location))
+                names = self._local_path(uri, mirror, location)
+                return self._from_file(uri, self._roots[mirror], names)
         return _S3Object(self._s3(uri), location, self.chunk_size).fetch(self.small_object)
 
     def _s3(self, uri: str) -> Any:
@@ -132,35 +135,41 @@ class S3Resolver:
                     raise RefError(uri, exc.message, exc.hint) from None
             return self._client
 
-    def _local_path(self, uri: str, mirror: Mirror, location: S3Uri) -> Path:
-        root = self._roots[mirror]
-        relative = location.key[len(mirror.prefix) :]
-        try:
-            # Resolved, so '..' and absolute keys cannot reach outside the folder.
-            path = (root / relative).resolve()
-        except (OSError, ValueError) as exc:
-            raise RefError(uri, f"{uri}: key is not a usable file name ({exc})") from None
-        if path != root and root not in path.parents:
-            raise RefError(
-                uri,
-                f"{uri}: key leads outside the mirror folder {mirror.directory}",
-                "keys with '..' or a leading '/' cannot be read from a mirror",
-            )
-        return path
+    def _local_path(self, uri: str, mirror: Mirror, location: S3Uri) -> tuple[str, ...]:
+        """The key's path under the mirror folder, as names; refuse one that leaves it.
 
-    def _from_file(self, uri: str, path: Path) -> Fetched:
+        '..' is taken lexically, which is exact here: no link below the folder is followed.
+        """
+        relative = location.key[len(mirror.prefix) :]
+        names: list[str] = []
+        for name in relative.split("/"):
+            if name == "..":
+                if not names:
+                    break
+                names.pop()
+            elif name not in ("", "."):
+                names.append(name)
+        else:
+            if not relative.startswith("/") and "\0" not in relative:
+                return tuple(names)
+        raise RefError(
+            uri,
+            f"{uri}: key leads outside the mirror folder {mirror.directory}",
+            "keys with '..' or a leading '/' cannot be read from a mirror",
+        )
+
+    def _from_file(self, uri: str, root: Path, names: tuple[str, ...]) -> Fetched:
+        shown = root.joinpath(*names)
+        file = mirrorfile.open_in(root, names, uri, _MISSING_FILE_HINT)
         try:
-            with open(path, "rb") as file:
-                length = os.fstat(file.fileno()).st_size
-                if length <= self.small_object:
+            length = os.fstat(file.fileno()).st_size
+            if length <= self.small_object:
+                with file:
                     return Fetched(length, (_read_exactly(file, length, uri),))
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            raise RefError(
-                uri, f"{uri}: no such file {path} in the mirror", _MISSING_FILE_HINT, 1
-            ) from None
         except OSError as exc:
-            raise RefError(uri, f"{uri}: cannot read {path}: {exc.strerror or exc}") from None
-        chunks = _file_chunks(path, length, uri, self.chunk_size)
+            file.close()
+            raise RefError(uri, f"{uri}: cannot read {shown}: {exc.strerror or exc}") from None
+        chunks = _file_chunks(file, shown, length, uri, self.chunk_size)
         return Fetched(length, _LazyChunks(uri, chunks, chunks.close))
 
 
@@ -175,11 +184,11 @@ def _read_exactly(file: IO[bytes], length: int, uri: str) -> bytes:
 
 
 def _file_chunks(
-    path: Path, length: int, uri: str, chunk_size: int
+    file: IO[bytes], path: Path, length: int, uri: str, chunk_size: int
 ) -> Generator[bytes, None, None]:
-    """Read a large mirror file lazily, exactly ``length`` bytes, or raise RefError."""
+    """Read a large mirror file (already open) lazily, exactly ``length`` bytes, or raise RefError."""
     try:
-        with open(path, "rb") as file:
+        with file:
             left = length
             while left:
                 piece = file.read(min(chunk_size, left))
@@ -192,20 +201,16 @@ def _file_chunks(
 
 
 class _S3Object:
-    """One GET, read whole or in chunks; a broken body is resumed with a ranged GET."""
+    """One GET, read whole or in chunks; a broken body is resumed (:class:`s3.ResumableBody`)."""
 
     def __init__(self, client: Any, location: S3Uri, chunk_size: int) -> None:
-        self._client = client
-        self._location = location
         self._uri = str(location)
         self._chunk_size = chunk_size
-        response = self._get()
-        self._etag: str | None = response.get("ETag")
-        self._body = response["Body"]
-        if response.get("ContentLength") is None:  # S3 always sends it; a proxy might not
-            self.close()
-            raise RefError(self._uri, f"{self._uri}: the endpoint sent no Content-Length")
-        self.length = int(response["ContentLength"])
+        try:
+            self._body = s3.ResumableBody(client, location)
+        except AugmanError as exc:
+            raise _as_ref_error(exc, self._uri) from None
+        self.length = self._body.length
 
     def fetch(self, small_object: int) -> Fetched:
         if self.length <= small_object:
@@ -218,50 +223,21 @@ class _S3Object:
         self._body.close()
 
     def chunks(self, piece_size: int) -> Iterator[bytes]:
-        position, failures = 0, 0
         try:
-            while position < self.length:
+            while True:
                 try:
-                    piece = self._body.read(min(piece_size, self.length - position))
-                    if not piece:
-                        raise EOFError("the connection closed before the end of the object")
-                except Exception as exc:
-                    failures += 1
-                    self._resume(position, failures, exc)
-                    continue
-                position, failures = position + len(piece), 0
+                    piece = self._body.read(piece_size)
+                except AugmanError as exc:
+                    raise _as_ref_error(exc, self._uri) from None
+                if not piece:
+                    return
                 yield piece
         finally:
             self.close()
 
-    def _resume(self, position: int, failures: int, exc: Exception) -> None:
-        self.close()
-        if failures >= READ_ATTEMPTS:
-            error = s3.as_augman_error(exc, self._uri)
-            message = error.message if error else f"{self._uri}: {exc or type(exc).__name__}"
-            raise RefError(
-                self._uri,
-                f"{message} (reading the object failed {failures} times in a row)",
-                "check the network and --endpoint-url",
-            ) from None
-        extra = {"Range": f"bytes={position}-"}
-        if self._etag:
-            extra["IfMatch"] = self._etag  # never splice two versions of the object
-        self._body = self._get(**extra)["Body"]
 
-    def _get(self, **extra: str) -> Any:
-        location = self._location
-        try:
-            return self._client.get_object(Bucket=location.bucket, Key=location.key, **extra)
-        except Exception as exc:
-            raise _as_ref_error(exc, self._uri) from None
-
-
-def _as_ref_error(exc: Exception, uri: str) -> RefError:
-    error = s3.as_augman_error(exc, uri)
-    if error is None:
-        return RefError(uri, f"{uri}: {type(exc).__name__}: {exc}")
-    # as_augman_error says SourceError only for a missing key or bucket: the data's fault.
+def _as_ref_error(error: AugmanError, uri: str) -> RefError:
+    # inputs.s3 says SourceError only for a missing key or bucket: the data's fault.
     return RefError(uri, error.message, error.hint, 1 if isinstance(error, SourceError) else 2)
 
 

@@ -76,13 +76,14 @@ def run(
     s3_client: Callable[[], Any] | None = None,
     prefetch: Prefetch | None = None,
     max_line: int = MAX_LINE_BYTES,
+    max_buffer: int | None = None,
 ) -> StreamResult:
     """Stream ``manifest`` to ``sink`` as SageMaker Pipe mode would (see :func:`augman.stream`)."""
     names = check_attribute_names(attrs)
     plan = _plan(names, value_encoding, epochs, concurrency)
     fetcher = None
     if any(encoder is None for _, encoder in plan):
-        fetcher = make_fetcher(resolver, s3_client, prefetch, concurrency)
+        fetcher = make_fetcher(resolver, s3_client, prefetch, concurrency, max_buffer)
     totals = _Totals()
     with EpochLines(
         manifest, s3_client=s3_client, epochs=epochs, seed=shuffle_seed, shard=shard,

@@ -487,7 +487,8 @@ def test_closing_early_stops_the_workers_and_closes_unread_objects(max_bytes: in
     pairs.close()
     assert taken == [0, 1, 2, 3, 4]
     assert threading.active_count() <= baseline
-    assert sorted(resolver.closed) == sorted(i for i in resolver.fetched if i not in taken)
+    # Read ahead into memory (then closed), or closed unread: every object is closed.
+    assert sorted(resolver.closed) == sorted(resolver.fetched)
     assert len(resolver.fetched) < 5 + 4 * 16  # fetches stopped within the look-ahead
 
 
@@ -557,3 +558,64 @@ def test_a_response_without_a_length_is_refused_not_guessed() -> None:
         Resolver(s3_client=NoLength).fetch("s3://bkt/k")
     assert caught.value.exit_code == 2
     assert body.closed
+
+
+class LazySized:
+    """Lazy objects of ``size`` bytes (length known before the body is read, as from S3),
+    counting the bytes read and not yet consumed."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.read, self.consumed, self.most_held = size, 0, 0, 0
+        self.lock = threading.Lock()
+
+    def fetch(self, uri: str) -> Fetched:
+        return Fetched(self.size, self._body())
+
+    def _body(self) -> Iterator[bytes]:
+        with self.lock:
+            self.read += self.size
+            self.most_held = max(self.most_held, self.read - self.consumed)
+        yield bytes(self.size)
+
+
+@pytest.mark.parametrize("concurrency", [4, 64])
+def test_bytes_read_ahead_stay_within_the_budget_whatever_the_concurrency(
+    concurrency: int,
+) -> None:
+    resolver = LazySized(100)
+    pairs = prefetch(
+        range(300), lambda i: ["s3://b/k"], resolver, concurrency=concurrency, max_bytes=1000
+    )
+    for _, objects in pairs:
+        time.sleep(0.0002)  # a slow consumer: without the budget, all 64 workers would read
+        with resolver.lock:
+            resolver.consumed += sum(o.length for o in objects)
+    assert resolver.most_held <= 1000 + 100  # the budget, and the object being consumed
+
+
+def test_objects_over_the_read_ahead_limit_are_left_to_the_consumer() -> None:
+    from augman.refs.prefetch import READ_AHEAD_LIMIT
+
+    class Large:
+        def fetch(self, uri: str) -> Fetched:
+            return Fetched(READ_AHEAD_LIMIT + 1, LazyChunks(0, []))
+
+    ((_, (fetched,)),) = list(prefetch([0], lambda i: ["s3://b/k"], Large()))
+    assert isinstance(fetched.chunks, LazyChunks)  # not read into memory ahead
+
+
+def test_closing_does_not_wait_for_a_fetch_that_hangs() -> None:
+    release = threading.Event()
+
+    class Hangs:
+        def fetch(self, uri: str) -> Fetched:
+            if uri.endswith("/1"):
+                release.wait(30)  # a network read that never returns
+            return Fetched(1, (b"x",))
+
+    pairs = prefetch(itertools.count(), lambda i: [f"s3://b/{i}"], Hangs(), concurrency=2)
+    assert next(pairs)[0] == 0
+    started = time.monotonic()
+    pairs.close()
+    assert time.monotonic() - started < 1
+    release.set()

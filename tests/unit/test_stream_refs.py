@@ -259,3 +259,56 @@ def test_ref_metadata_is_not_a_ref(write_manifest: Any) -> None:
         path, FakeResolver({"s3://bucket/x.png": b"PNG"}), attrs=["label-ref-metadata", "label-ref"]
     )
     assert bytes(sink.data) == record(b'{"a":1}') + record(b"PNG")
+
+
+def test_a_line_is_written_whole_or_not_at_all_even_with_a_spooled_object(
+    write_manifest: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first -ref of line 2 is spooled (large), its second fails part-way: no byte of line 2."""
+    monkeypatch.setattr(framing, "DIRECT", 4)
+    path = write_manifest(
+        '{"a-ref": "s3://bkt/big1", "b-ref": "s3://bkt/ok"}',
+        '{"a-ref": "s3://bkt/big2", "b-ref": "s3://bkt/bad"}',
+    )
+
+    def broken() -> Iterator[bytes]:
+        yield b"ab"
+        raise SourceError("connection reset")
+
+    class Resolver(FakeResolver):
+        def fetch(self, uri: str) -> Fetched:
+            return Fetched(4, broken()) if uri.endswith("/bad") else super().fetch(uri)
+
+    data = {"s3://bkt/big1": b"BIG1BIG1", "s3://bkt/ok": b"ok", "s3://bkt/big2": b"BIG2BIG2"}
+    sink = MemorySink()
+    with pytest.raises(SourceError, match=r"m.manifest:2: b-ref: s3://bkt/bad: connection reset"):
+        augman.stream(
+            str(path), sink, attrs=["a-ref", "b-ref"], resolver=Resolver(data), prefetch=prefetch
+        )
+    assert bytes(sink.data) == record(b"BIG1BIG1") + record(b"ok")
+
+
+def test_a_repeated_uri_read_by_the_writer_is_named_at_the_line_that_failed(
+    write_manifest: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The object of line 2 fails while written (a lazy read); line 3 has the same URI."""
+    path = write_manifest(line(1), line(2), line(2), line(4))
+
+    def broken() -> Iterator[bytes]:
+        yield b"ab"
+        raise RefError("s3://bucket/images/2.jpg", "s3://bucket/images/2.jpg: connection reset")
+
+    class Resolver(FakeResolver):
+        def fetch(self, uri: str) -> Fetched:
+            return Fetched(4, broken()) if uri.endswith("/2.jpg") else super().fetch(uri)
+
+    sink = MemorySink()
+    with pytest.raises(RefError) as caught:
+        augman.stream(
+            str(path), sink, attrs=["source-ref", "class"], resolver=Resolver(objects(5)),
+            prefetch=prefetch,
+        )  # fmt: skip
+    assert caught.value.message == (
+        f"{path}:2: source-ref: s3://bucket/images/2.jpg: connection reset"
+    )
+    assert bytes(sink.data) == record(b"\x01") + record(b"1")
