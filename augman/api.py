@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from augman.checking.attrnames import check_attribute_names as check_attribute_names
-from augman.checking.findings import Finding, FindingCollector, Report, SourceSummary
+from augman.checking.findings import Finding, Report, SourceSummary
+from augman.checking.summaries import SummarisingCollector
 from augman.options import Join, OnError, ValueEncoding, Wrap, choice
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def validate(
 
     names = check_attribute_names(attrs) if attrs is not None else None
     manifests = expand_folders(manifests)
-    collector = FindingCollector(max_findings)
+    collector = SummarisingCollector(max_findings)
     summaries = []
     for spec in manifests:
         with open_source(spec, s3_client) as source, _watching(watch, source):
@@ -67,20 +68,29 @@ def validate(
             if workers > 1 and source.path:
                 lines = parallel.scan_parallel(source.path, source.name, collector, names, workers)
             else:
-                lines = scan(source, collector.add, names)
+                lines = scan(source, collector.add, names, collector)
             summaries.append(SourceSummary(source.name, lines, source.size_read()))
-    collector.kept.sort(
-        key=lambda f: (manifests.index(f.source) if f.source in manifests else 0, f.line or 0)
-    )
     return collector.report(tuple(summaries))
 
 
-def scan(source: Source, emit: Callable[[Finding], None], attrs: Sequence[str] | None) -> int:
-    """Run every line and file rule over ``source``; return the number of lines."""
+def scan(
+    source: Source,
+    emit: Callable[[Finding], None],
+    attrs: Sequence[str] | None,
+    collector: SummarisingCollector | None = None,
+) -> int:
+    """Run every line and file rule over ``source``; return the number of lines.
+
+    With a ``collector``, line findings go to it (lines lacking attributes only
+    counted once it holds enough of them); the whole-file findings go to ``emit``.
+    """
     from augman.checking.scan import Scanner
 
     scanner = Scanner(source.name, attrs)
     for chunk in scanner.scan_stream(source.stream):
+        if collector is not None:
+            collector.take(chunk, source.name)
+            continue
         for findings in chunk.findings.values():
             for finding in findings:
                 emit(finding)

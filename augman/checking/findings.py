@@ -36,6 +36,9 @@ class Finding:
 
     ``line`` and ``column`` are 1-based; ``line`` is None for a finding about a
     whole file (or a whole request), ``column`` when no column is meaningful.
+    ``occurrences`` is 1, or for a summary (an attribute missing on most lines, with
+    no line of its own) the number of findings it stands for, which a report's
+    counts already hold one by one.
     """
 
     source: str
@@ -46,6 +49,7 @@ class Finding:
     message: str
     hint: str | None = None
     attribute: str | None = None
+    occurrences: int = 1
 
     @property
     def location(self) -> str:
@@ -86,8 +90,13 @@ class Report:
         return sum(self.counts.values())
 
     @property
+    def shown(self) -> int:
+        """The findings that ``findings`` stands for, a summary counting for its occurrences."""
+        return sum(finding.occurrences for finding in self.findings)
+
+    @property
     def truncated(self) -> bool:
-        return self.total > len(self.findings)
+        return self.total > self.shown
 
     def failed(self, fail_on: Severity = Severity.error) -> bool:
         """True when any finding is at or above ``fail_on``."""

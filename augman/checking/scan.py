@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain, compress, count, repeat
 from operator import add, is_not, le, ne, not_
 from typing import Any, cast
@@ -39,11 +40,13 @@ from augman.checking.lines import (
     MAX_SHAPES,
     SPACED_EMPTY,
     LineChecker,
+    Shape,
     Top,
     compact_length,
     decode_top,
     is_empty_value,
 )  # fmt: skip
+from augman.checking.rules import RULES
 from augman.inputs.lines import chunks
 from augman.inputs.s3uri import MAX_URI_LENGTH, bucket_problem
 
@@ -60,13 +63,35 @@ class ChunkScan:
     is not a JSON object. ``findings`` holds the findings of the lines that have any,
     by index in the chunk, in line order. ``rejected`` lists, ascending, the lines
     that must not be used: no object, or an error among their findings.
+
+    ``findings`` is made on first use from ``exact``, the findings of the lines the
+    per-line checker saw, and ``lacking``: the lines found clean in bulk but for
+    missing attributes, each with its ``(attribute, message)`` pairs, whose AM201
+    findings a caller that only counts them need not build.
     """
 
     numbers: Sequence[int]
     lines: list[bytes]
     tops: list[Top | None]
-    findings: dict[int, list[Finding]]
+    exact: dict[int, list[Finding]]
     rejected: list[int]
+    lacking: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    source: str = ""
+
+    @cached_property
+    def findings(self) -> dict[int, list[Finding]]:
+        if not self.lacking:
+            return self.exact
+        rule = RULES["AM201"]
+        made = {
+            index: [
+                Finding(self.source, self.numbers[index], None, "AM201", rule.severity, message,
+                        rule.hint, attr)
+                for attr, message in missing
+            ]
+            for index, missing in self.lacking.items()
+        }  # fmt: skip
+        return dict(sorted({**self.exact, **made}.items()))
 
     def segments(self) -> Iterator[tuple[int, int, int | None]]:
         """``(start, end, bad)``: lines ``[start, end)`` are usable, then line ``bad`` is not.
@@ -152,10 +177,12 @@ class Scanner:
         objects = cast("list[Top]", tops if not failed else [t or {} for t in tops])
         keysets = list(map(tuple, objects))
         counts = Counter(keysets)
+        shapes = {keys: self.checker.peek_shape(keys) for keys in counts if keys}
         suspects = set(failed)
-        suspects.update(self._suspects(lines, objects, keysets, counts))
-        result = ChunkScan(numbers, lines, tops, {}, [])
-        if not suspects:
+        suspects.update(self._suspects(lines, objects, keysets, counts, shapes))
+        result = ChunkScan(numbers, lines, tops, {}, [], source=self.source)
+        lacking = {keys for keys, shape in shapes.items() if shape.missing and not shape.order}
+        if not suspects and not lacking:
             self._tally(numbers, keysets, counts)
             return result
         start = 0
@@ -164,16 +191,37 @@ class Scanner:
             self._exact(result, index)
             start = index + 1
         self._tally(numbers[start:], keysets[start:])
+        if lacking:
+            self._missing(result, keysets, lacking, suspects)
         return result
+
+    def _missing(
+        self,
+        result: ChunkScan,
+        keysets: list[tuple[str, ...]],
+        lacking: set[tuple[str, ...]],
+        suspects: set[int],
+    ) -> None:
+        """AM201 for the lines clean but for missing attributes (a typo in --attrs: most lines).
+
+        Their other checks passed in bulk, so the findings follow from the key set alone.
+        """
+        missing = {keys: self.checker.peek_shape(keys).missing for keys in lacking}
+        for index in compress(count(), map(lacking.__contains__, keysets)):
+            if index not in suspects:
+                result.lacking[index] = missing[keysets[index]]
+                result.rejected.append(index)
+        if suspects:
+            result.rejected.sort()
 
     def _exact(self, result: ChunkScan, index: int) -> None:
         top = self.checker.check(result.numbers[index], result.lines[index])
         self.exact_lines += 1
         result.tops[index] = top
         if self._found:
-            result.findings[index] = list(self._found)
+            result.exact[index] = list(self._found)
             self._found.clear()
-            if top is None or any(f.severity is Severity.error for f in result.findings[index]):
+            if top is None or any(f.severity is Severity.error for f in result.exact[index]):
                 result.rejected.append(index)
         elif top is None:
             result.rejected.append(index)
@@ -196,11 +244,11 @@ class Scanner:
         objects: list[Top],
         keysets: list[tuple[str, ...]],
         counts: Counter[tuple[str, ...]],
+        shapes: dict[tuple[str, ...], Shape],
     ) -> Iterator[int]:
         blob = b"".join(lines)
         yield from _bytes_suspects(lines, blob)
-        shapes = {keys: self.checker.peek_shape(keys) for keys in counts if keys}
-        bad = {keys for keys, shape in shapes.items() if shape.missing or shape.order}
+        bad = {keys for keys, shape in shapes.items() if shape.order}
         bad.update(keys for keys in shapes if self._key_quote_count(keys) < 0)
         if () in counts:
             bad.add(())  # an empty object, or a line that did not decode

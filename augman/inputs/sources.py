@@ -87,7 +87,7 @@ def _from_path(path: str, stack: contextlib.ExitStack) -> Source:
     source.size = size
     source.live = live
     source._position = raw.tell
-    if not source.compressed and os.path.isfile(path):
+    if not source.compressed and not live and os.path.isfile(path):
         source.path = path
     return source
 
