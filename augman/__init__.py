@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from augman.recordio.codec import CorruptStream
     from augman.recordio.dumping import DumpRow
     from augman.refs import Fetched, Mirror, RefError, Resolver, S3Resolver
-    from augman.selecting.pipeline import InvalidLineError, SelectResult, Writer
+    from augman.selecting.pipeline import EmptyPartError, InvalidLineError, SelectResult, Writer
     from augman.selecting.splits import Split
     from augman.statistics.fold import AttributeStats, InvalidExample, Stats
     from augman.statistics.labels import LabelStats
@@ -58,7 +58,7 @@ _HOMES = {
     "augman.recordio.codec": ("CorruptStream",),
     "augman.recordio.dumping": ("DumpRow",),
     "augman.refs": ("Fetched", "Mirror", "RefError", "Resolver", "S3Resolver"),
-    "augman.selecting.pipeline": ("InvalidLineError", "SelectResult", "Writer"),
+    "augman.selecting.pipeline": ("EmptyPartError", "InvalidLineError", "SelectResult", "Writer"),
     "augman.selecting.splits": ("Split",),
     "augman.statistics.fold": ("AttributeStats", "InvalidExample", "Stats"),
     "augman.statistics.labels": ("LabelStats",),
@@ -76,6 +76,7 @@ __all__ = [
     "DataError",
     "DumpFormat",
     "DumpRow",
+    "EmptyPartError",
     "FailOn",
     "Fetched",
     "Finding",

@@ -142,6 +142,7 @@ def select(
     split_key: str | None = None,
     on_error: OnError | str = OnError.stop,
     max_findings: int = 100,
+    allow_empty: bool = True,
     s3_client: Callable[[], Any] | None = None,
     watch: Watch | None = None,
 ) -> SelectResult:
@@ -157,7 +158,10 @@ def select(
     of that attribute in one part. ``on_error=OnError.stop`` raises
     :class:`InvalidLineError` at the first invalid line; ``skip`` leaves invalid
     lines out and reports them (at most ``max_findings`` findings kept). Raises
-    :class:`UsageError` for options that do not fit together.
+    :class:`UsageError` for options that do not fit together. With
+    ``allow_empty=False``, a split part that got no line raises
+    :class:`EmptyPartError` once every part is written (``result.empty_parts`` names
+    them either way).
     """
     from augman.selecting import pipeline
     from augman.selecting.plan import make_plan
@@ -166,10 +170,13 @@ def select(
         attrs=attrs, where=where, head=head, sample=sample, fraction=fraction, seed=seed,
         shuffle=shuffle, shard=shard, split=split, split_key=split_key,
     )  # fmt: skip
-    return pipeline.run(
+    result = pipeline.run(
         manifest, out, plan, on_error=choice(OnError, on_error, "on_error"),
         max_findings=max_findings, s3_client=s3_client, watch=watch,
     )  # fmt: skip
+    if result.empty_parts and not allow_empty:
+        raise pipeline.EmptyPartError(result)
+    return result
 
 
 def stream(
