@@ -30,7 +30,14 @@ EXTENSIONS = {
 _PNG = b"\x89PNG\r\n\x1a\n"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 # Control characters would move the cursor or colour the terminal: show them escaped.
-_ESCAPES = {i: f"\\x{i:02x}" for i in (*range(32), 127)} | {9: "\\t", 10: "\\n", 13: "\\r"}
+_ESCAPES = {i: f"\\x{i:02x}" for i in (*range(32), *range(127, 160))} | {
+    9: "\\t", 10: "\\n", 13: "\\r",
+}  # fmt: skip
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (C0, DEL, C1: ESC sequences) shown escaped."""
+    return text.translate(_ESCAPES)
 
 
 @dataclass(frozen=True)
