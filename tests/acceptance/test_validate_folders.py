@@ -37,5 +37,8 @@ def test_a_folder_without_manifests_is_a_usage_error(tmp_path: Path) -> None:
 def test_the_cli_validates_the_bundled_examples_folder(cli: object) -> None:
     examples = Path(__file__).resolve().parents[2] / "examples"
     result = cli("validate", str(examples))  # type: ignore[operator]
-    assert result.exit_code == 0, result.output
-    assert "2 files" in result.stdout
+    assert result.exit_code == 1, result.output  # examples/mistakes.manifest has mistakes
+    assert "in 28 lines of 3 files" in result.stdout
+    assert {line.split(":")[0] for line in result.stdout.splitlines() if ": AM" in line} == {
+        str(examples / "mistakes.manifest")
+    }
