@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from augman.recordio.dumping import DumpRow
     from augman.refcheck import RefCheckResult, RefCheckSummary, RefUses
     from augman.refs import Fetched, Mirror, RefError, Resolver, S3Resolver
-    from augman.selecting.pipeline import InvalidLineError, SelectResult, Writer
+    from augman.selecting.pipeline import EmptyPartError, InvalidLineError, SelectResult, Writer
     from augman.selecting.splits import Split
     from augman.statistics.fold import AttributeStats, InvalidExample, Stats
     from augman.statistics.labels import LabelStats
@@ -77,7 +77,7 @@ _HOMES = {
     "augman.recordio.codec": ("CorruptStream",),
     "augman.recordio.dumping": ("DumpRow",),
     "augman.refs": ("Fetched", "Mirror", "RefError", "Resolver", "S3Resolver"),
-    "augman.selecting.pipeline": ("InvalidLineError", "SelectResult", "Writer"),
+    "augman.selecting.pipeline": ("EmptyPartError", "InvalidLineError", "SelectResult", "Writer"),
     "augman.selecting.splits": ("Split",),
     "augman.statistics.fold": ("AttributeStats", "InvalidExample", "Stats"),
     "augman.statistics.labels": ("LabelStats",),
@@ -95,6 +95,7 @@ __all__ = [
     "DataError",
     "DumpFormat",
     "DumpRow",
+    "EmptyPartError",
     "FailOn",
     "Fetched",
     "Finding",

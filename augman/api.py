@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from augman.checking.attrnames import check_attribute_names as check_attribute_names
-from augman.checking.findings import Finding, FindingCollector, Report, SourceSummary
+from augman.checking.findings import Finding, Report, SourceSummary
+from augman.checking.summaries import SummarisingCollector
 from augman.errors import UsageError
 from augman.inputs.lines import MAX_LINE_BYTES as MAX_LINE_BYTES
 from augman.options import Join, OnError, RefCheck, RefStrategy, ValueEncoding, Wrap, choice
@@ -86,7 +87,7 @@ def validate(
     names = check_attribute_names(attrs) if attrs is not None else None
     content = _content_options(groundtruth, schema, attr_schemas)
     manifests = expand_folders(manifests)
-    collector = FindingCollector(max_findings)
+    collector = SummarisingCollector(max_findings)
     summaries = []
     uses = _ref_uses(check_refs, names)
     for spec in manifests:
@@ -97,7 +98,7 @@ def validate(
                     source.path, source.name, collector, names, workers, content, max_line_bytes
                 )
             else:
-                lines = scan(source, collector.add, names, content, uses)
+                lines = scan(source, collector.add, names, content, uses, collector)
             summaries.append(SourceSummary(source.name, lines, source.size_read()))
     extra: dict[str, object] = {}
     if uses is not None:
@@ -105,9 +106,6 @@ def validate(
         checked = _check_with(uses, options, uses.labels, names, s3_client)
         collector.extend(checked.findings)
         extra["refs"] = checked.summary.as_dict()
-    collector.kept.sort(
-        key=lambda f: (manifests.index(f.source) if f.source in manifests else 0, f.line or 0)
-    )
     return dataclasses.replace(collector.report(tuple(summaries)), extra=extra)
 
 
@@ -191,21 +189,27 @@ def scan(
     attrs: Sequence[str] | None,
     content: ContentOptions | None = None,
     uses: RefUses | None = None,
+    collector: SummarisingCollector | None = None,
 ) -> int:
     """Run every line and file rule over ``source``; return the number of lines.
 
-    ``uses`` collects the ``-ref`` values that passed the syntax rules.
+    ``uses`` collects the ``-ref`` values that passed the syntax rules. With a
+    ``collector``, line findings go to it (lines lacking attributes only counted
+    once it holds enough of them); the whole-file findings go to ``emit``.
     """
     from augman.checking.scan import Scanner
 
     rules = content.build(source.name) if content is not None else ()
     scanner = Scanner(source.name, attrs, rules=rules)
     for chunk in scanner.scan_chunks(source.chunks()):
+        if uses is not None:
+            uses.add_chunk(source.name, chunk)
+        if collector is not None:
+            collector.take(chunk, source.name)
+            continue
         for findings in chunk.findings.values():
             for finding in findings:
                 emit(finding)
-        if uses is not None:
-            uses.add_chunk(source.name, chunk)
     for finding in scanner.finish():
         emit(finding)
     return scanner.lines
@@ -331,6 +335,7 @@ def select(
     split_key: str | None = None,
     on_error: OnError | str = OnError.stop,
     max_findings: int = 100,
+    allow_empty: bool = True,
     s3_client: Callable[[], Any] | None = None,
     watch: Watch | None = None,
     max_line_bytes: int = MAX_LINE_BYTES,
@@ -348,7 +353,10 @@ def select(
     :class:`InvalidLineError` at the first invalid line; ``skip`` leaves invalid
     lines out and reports them (at most ``max_findings`` findings kept); a line over
     ``max_line_bytes`` (AM115) is invalid like any other. Raises
-    :class:`UsageError` for options that do not fit together.
+    :class:`UsageError` for options that do not fit together. With
+    ``allow_empty=False``, a split part that got no line raises
+    :class:`EmptyPartError` once every part is written (``result.empty_parts`` names
+    them either way).
     """
     from augman.selecting import pipeline
     from augman.selecting.plan import make_plan
@@ -357,10 +365,13 @@ def select(
         attrs=attrs, where=where, head=head, sample=sample, fraction=fraction, seed=seed,
         shuffle=shuffle, shard=shard, split=split, split_key=split_key,
     )  # fmt: skip
-    return pipeline.run(
+    result = pipeline.run(
         manifest, out, plan, on_error=choice(OnError, on_error, "on_error"),
         max_findings=max_findings, s3_client=s3_client, watch=watch, max_line=max_line_bytes,
     )  # fmt: skip
+    if result.empty_parts and not allow_empty:
+        raise pipeline.EmptyPartError(result)
+    return result
 
 
 def stream(

@@ -25,12 +25,13 @@ def printable(text: str, *, newlines: bool = False) -> str:
     return text.translate(_CONTROLS_BUT_NEWLINES if newlines else _CONTROLS)
 
 
-def shortened(text: str, limit: int = MAX_SHOWN) -> str:
+def shortened(text: str, limit: int = MAX_SHOWN, ellipsis: str = "...") -> str:
     """``text`` cut in the middle to at most ``limit`` characters (both ends are telling)."""
     if len(text) <= limit:
         return text
-    head = (limit - 3) // 2
-    return f"{text[:head]}...{text[len(text) - (limit - 3 - head) :]}"
+    keep = limit - len(ellipsis)
+    head = keep // 2
+    return f"{text[:head]}{ellipsis}{text[len(text) - (keep - head) :]}"
 
 
 def quoted(name: str, limit: int = MAX_SHOWN) -> str:

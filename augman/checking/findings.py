@@ -38,6 +38,9 @@ class Finding:
     whole file (or a whole request), ``column`` when no column is meaningful.
     ``json_path`` names the node of a JSON document (a training job request) the
     finding is about, e.g. ``$.InputDataConfig[0].InputMode``.
+    ``occurrences`` is 1, or for a summary (an attribute missing on most lines, with
+    no line of its own) the number of findings it stands for, which a report's
+    counts already hold one by one.
     """
 
     source: str
@@ -49,6 +52,7 @@ class Finding:
     hint: str | None = None
     attribute: str | None = None
     json_path: str | None = None
+    occurrences: int = 1
 
     @property
     def location(self) -> str:
@@ -89,8 +93,13 @@ class Report:
         return sum(self.counts.values())
 
     @property
+    def shown(self) -> int:
+        """The findings that ``findings`` stands for, a summary counting for its occurrences."""
+        return sum(finding.occurrences for finding in self.findings)
+
+    @property
     def truncated(self) -> bool:
-        return self.total > len(self.findings)
+        return self.total > self.shown
 
     def failed(self, fail_on: Severity = Severity.error) -> bool:
         """True when any finding is at or above ``fail_on``."""

@@ -9,18 +9,17 @@ whole-file rules once, so the report is the same as a serial run's.
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import os
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from augman.checking.findings import Finding, FindingCollector, Severity
 from augman.checking.lines import LineChecker
 from augman.checking.scan import Scanner
 from augman.checking.schemas import ContentOptions
+from augman.checking.summaries import SummarisingCollector
 from augman.inputs.lines import MAX_LINE_BYTES, range_lines, read_line
 
 MIN_BYTES_PER_JOB = 4 << 20  # below this a worker's start-up costs more than it saves
@@ -30,10 +29,9 @@ MIN_BYTES_PER_JOB = 4 << 20  # below this a worker's start-up costs more than it
 class RangeResult:
     """What one worker found in its byte range (line numbers relative to the range)."""
 
+    found: SummarisingCollector
     lines: int = 0
     last_line: bytes = b""
-    findings: list[Finding] = field(default_factory=list)
-    dropped: dict[tuple[str, Severity], int] = field(default_factory=dict)  # counted, not kept
     checker: LineChecker | None = None  # its tallies, for LineChecker.absorb
 
 
@@ -67,22 +65,12 @@ def check_range(
     max_line: int = MAX_LINE_BYTES,
 ) -> RangeResult:
     """Check the lines of ``path`` in ``[start, end)``; runs in a worker process."""
-    result = RangeResult()
-
-    def keep(finding: Finding) -> None:
-        if limit and len(result.findings) >= limit:
-            key = (finding.code, finding.severity)
-            result.dropped[key] = result.dropped.get(key, 0) + 1
-        else:
-            result.findings.append(finding)
-
+    result = RangeResult(SummarisingCollector(limit))
     rules = content.build(name) if content is not None else ()
     scanner = Scanner(name, attrs, at_start=start == 0, rules=rules)
     with open(path, "rb") as handle:
         for chunk in scanner.scan_stream(range_lines(handle, start, end, max_line=max_line)):
-            for findings in chunk.findings.values():
-                for finding in findings:
-                    keep(finding)
+            result.found.take(chunk, name)
     result.lines, result.last_line, result.checker = scanner.lines, scanner.last, scanner.checker
     return result
 
@@ -90,7 +78,7 @@ def check_range(
 def scan_parallel(
     path: str,
     name: str,
-    collector: FindingCollector,
+    collector: SummarisingCollector,
     attrs: Sequence[str] | None,
     jobs: int,
     content: ContentOptions | None = None,
@@ -117,16 +105,15 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _merge(
-    name: str, collector: FindingCollector, attrs: Sequence[str] | None, results: list[RangeResult]
+    name: str,
+    collector: SummarisingCollector,
+    attrs: Sequence[str] | None,
+    results: list[RangeResult],
 ) -> int:
     merged = LineChecker(name, collector.add, attrs)
     offset = 0
     for result in results:
-        for finding in result.findings:
-            line = None if finding.line is None else finding.line + offset
-            collector.add(dataclasses.replace(finding, line=line))
-        for (code, severity), count in result.dropped.items():
-            collector.count(code, severity, count)
+        collector.absorb(result.found, offset)
         if result.checker is not None:
             merged.absorb(result.checker, offset)
         offset += result.lines

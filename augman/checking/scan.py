@@ -27,7 +27,8 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain, compress, count, repeat
 from operator import add, is_not, le, ne, not_
 from typing import Any, cast
@@ -41,11 +42,13 @@ from augman.checking.lines import (
     MAX_SHAPES,
     SPACED_EMPTY,
     LineChecker,
+    Shape,
     Top,
     compact_length,
     decode_top,
     is_empty_value,
 )  # fmt: skip
+from augman.checking.rules import RULES
 from augman.inputs.lines import chunks
 from augman.inputs.s3uri import MAX_URI_LENGTH, bucket_problem
 
@@ -62,13 +65,37 @@ class ChunkScan:
     is not a JSON object. ``findings`` holds the findings of the lines that have any,
     by index in the chunk, in line order. ``rejected`` lists, ascending, the lines
     that must not be used: no object, or an error among their findings.
+
+    ``findings`` is made on first use from ``exact``, the findings of the lines the
+    per-line checker saw, and ``lacking``: the lines found clean in bulk but for
+    missing attributes, each with its ``(attribute, message)`` pairs, whose AM201
+    findings a caller that only counts them need not build.
     """
 
     numbers: Sequence[int]
     lines: list[bytes]
     tops: list[Top | None]
-    findings: dict[int, list[Finding]]
+    exact: dict[int, list[Finding]]
     rejected: list[int]
+    lacking: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    source: str = ""
+
+    @cached_property
+    def findings(self) -> dict[int, list[Finding]]:
+        if not self.lacking:
+            return self.exact
+        rule = RULES["AM201"]
+        made = {
+            index: [
+                Finding(self.source, self.numbers[index], None, "AM201", rule.severity, message,
+                        rule.hint, attr)
+                for attr, message in missing
+            ]
+            for index, missing in self.lacking.items()
+        }  # fmt: skip
+        for index, found in made.items():  # AM201 first, as the per-line checker has it
+            found.extend(self.exact.get(index, ()))
+        return dict(sorted({**self.exact, **made}.items()))
 
     def segments(self) -> Iterator[tuple[int, int, int | None]]:
         """``(start, end, bad)``: lines ``[start, end)`` are usable, then line ``bad`` is not.
@@ -167,10 +194,12 @@ class Scanner:
         objects = cast("list[Top]", tops if not failed else [t or {} for t in tops])
         keysets = list(map(tuple, objects))
         counts = Counter(keysets)
+        shapes = {keys: self.checker.peek_shape(keys) for keys in counts if keys}
         suspects = set(failed)
-        suspects.update(self._suspects(lines, objects, keysets, counts))
-        result = ChunkScan(numbers, lines, tops, {}, [])
-        if not suspects:
+        suspects.update(self._suspects(lines, objects, keysets, counts, shapes))
+        result = ChunkScan(numbers, lines, tops, {}, [], source=self.source)
+        lacking = {keys for keys, shape in shapes.items() if shape.missing and not shape.order}
+        if not suspects and not lacking:
             self._tally(numbers, keysets, counts)
         else:
             start = 0
@@ -179,14 +208,38 @@ class Scanner:
                 self._exact(result, index)
                 start = index + 1
             self._tally(numbers[start:], keysets[start:])
+            if lacking:
+                self._missing(result, keysets, lacking, suspects)
         if self.rules:
             self._apply_rules(result, keysets, failed)
         return result
 
+    def _missing(
+        self,
+        result: ChunkScan,
+        keysets: list[tuple[str, ...]],
+        lacking: set[tuple[str, ...]],
+        suspects: set[int],
+    ) -> None:
+        """AM201 for the lines clean but for missing attributes (a typo in --attrs: most lines).
+
+        Their other checks passed in bulk, so the findings follow from the key set alone.
+        """
+        missing = {keys: self.checker.peek_shape(keys).missing for keys in lacking}
+        for index in compress(count(), map(lacking.__contains__, keysets)):
+            if index not in suspects:
+                result.lacking[index] = missing[keysets[index]]
+                result.rejected.append(index)
+        if suspects:
+            result.rejected.sort()
+
     def _apply_rules(
         self, result: ChunkScan, keysets: list[tuple[str, ...]], failed: list[int]
     ) -> None:
-        """Run the content rules over the chunk's objects; merge their findings in."""
+        """Run the content rules over the chunk's objects; merge their findings in.
+
+        They join ``exact`` (``findings`` is made from it later), in line order.
+        """
         for index in failed:  # a line the exact checker recovered (a BOM) has keys after all
             top = result.tops[index]
             keysets[index] = tuple(top) if top is not None else ()
@@ -195,23 +248,23 @@ class Scanner:
             for index, found in rule.check_chunk(
                 result.numbers, result.lines, result.tops, keysets
             ).items():
-                result.findings.setdefault(index, []).extend(found)
+                result.exact.setdefault(index, []).extend(found)
                 added = True
                 if index not in result.rejected and any(
                     f.severity is Severity.error for f in found
                 ):
                     bisect.insort(result.rejected, index)
-        if added:  # findings stay in line order
-            result.findings = dict(sorted(result.findings.items()))
+        if added:
+            result.exact = dict(sorted(result.exact.items()))
 
     def _exact(self, result: ChunkScan, index: int) -> None:
         top = self.checker.check(result.numbers[index], result.lines[index])
         self.exact_lines += 1
         result.tops[index] = top
         if self._found:
-            result.findings[index] = list(self._found)
+            result.exact[index] = list(self._found)
             self._found.clear()
-            if top is None or any(f.severity is Severity.error for f in result.findings[index]):
+            if top is None or any(f.severity is Severity.error for f in result.exact[index]):
                 result.rejected.append(index)
         elif top is None:
             result.rejected.append(index)
@@ -234,11 +287,11 @@ class Scanner:
         objects: list[Top],
         keysets: list[tuple[str, ...]],
         counts: Counter[tuple[str, ...]],
+        shapes: dict[tuple[str, ...], Shape],
     ) -> Iterator[int]:
         blob = b"".join(lines)
         yield from _bytes_suspects(lines, blob)
-        shapes = {keys: self.checker.peek_shape(keys) for keys in counts if keys}
-        bad = {keys for keys, shape in shapes.items() if shape.missing or shape.order}
+        bad = {keys for keys, shape in shapes.items() if shape.order}
         bad.update(keys for keys in shapes if self._key_quote_count(keys) < 0)
         if () in counts:
             bad.add(())  # an empty object, or a line that did not decode

@@ -79,6 +79,12 @@ def select(
     on_error: OnError = typer.Option(
         OnError.stop, "--on-error", help="At an invalid line: stop (exit 1), or skip it and go on."
     ),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="A --split part with no line is not an error (exit 0)."
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No counts on stderr; warnings and errors only."
+    ),
     endpoint_url: EndpointUrl = None,
     region: Region = None,
     profile: Profile = None,
@@ -116,8 +122,9 @@ def select(
                 watch=progress_for if output not in (None, "-") or split else None,
                 max_line_bytes=max_line_bytes,
             )  # fmt: skip
-        _tell(result, plan, out_dir, split_suffix)
-    raise typer.Exit(EXIT_FINDINGS if result.skipped else EXIT_OK)
+        _tell(result, plan, out_dir, split_suffix, quiet=quiet, allow_empty=allow_empty)
+    failed = result.skipped or (result.empty_parts and not allow_empty)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _check_outputs(plan: SelectPlan, output: str | None, out_dir: Path | None, suffix: str) -> None:
@@ -151,15 +158,38 @@ def _opened(
             yield file
 
 
-def _tell(result: SelectResult, plan: SelectPlan, out_dir: Path | None, suffix: str) -> None:
-    """People-facing counts on stderr: the split parts, and the skipped lines."""
+def _tell(
+    result: SelectResult,
+    plan: SelectPlan,
+    out_dir: Path | None,
+    suffix: str,
+    *,
+    quiet: bool,
+    allow_empty: bool,
+) -> None:
+    """People-facing counts on stderr: the split parts, what was kept, the skipped lines."""
     say = _say
-    if plan.split is not None and out_dir is not None:
+    for warning in result.warnings:
+        say(f"augman: warning: {warning}")
+    if plan.split is not None and out_dir is not None and not quiet:
         width = max(len(name) for name in result.parts)
         for name, count in result.parts.items():
             share = f"{count / result.lines_written:6.1%}" if result.lines_written else "     -"
-            say(f"{name:<{width}}  {count:>10,} lines {share}  {out_dir / (name + suffix)}")
+            lines = "lines" if count != 1 else "line "
+            say(f"{name:<{width}}  {count:>10,} {lines} {share}  {out_dir / (name + suffix)}")
+    for name in result.empty_parts:
+        written = result.lines_written
+        say(
+            f"augman: warning: split part {name!r} is empty: none of the {written:,} lines went to it"
+        )
+        if not allow_empty:
+            say(
+                "  hint: use more lines, other fractions or another --seed; --allow-empty accepts it"
+            )
     if not result.skipped:
+        if not quiet:
+            read = result.lines_read
+            say(f"augman: kept {result.lines_written:,} of {read:,} line{'s' * (read != 1)} read")
         return
     for finding in result.findings:
         say(f"{finding.location}: {finding.code} {finding.message}")

@@ -73,7 +73,7 @@ def open_source(
         raise UsageError(f"the line limit must be at least 1 byte, not {max_line}")
     with contextlib.ExitStack() as stack:
         if spec == "-":
-            source = _from_stream("-", sys.stdin.buffer, stack)
+            source = _from_stream("-", live_reader(sys.stdin.buffer), stack)
             source.live = True
         elif spec.startswith("s3://"):
             source = _from_s3(spec, s3_client, stack)
@@ -93,11 +93,12 @@ def _from_path(path: str, stack: contextlib.ExitStack) -> Source:
         raise SourceError(f"{path}: is a directory, not a manifest file") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot open: {exc.strerror or exc}") from None
-    source = _from_stream(path, raw, stack)
+    live = is_live(raw)
+    source = _from_stream(path, live_reader(raw) if live else raw, stack)
     source.size = size
-    source.live = is_live(raw)
+    source.live = live
     source._position = raw.tell
-    if not source.compressed and os.path.isfile(path):
+    if not source.compressed and not live and os.path.isfile(path):
         source.path = path
     return source
 
@@ -108,7 +109,7 @@ def is_live(raw: IO[bytes]) -> bool:
 
 
 def _from_stream(name: str, raw: IO[bytes], stack: contextlib.ExitStack) -> Source:
-    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(_RawAdapter(raw), CHUNK)
+    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(_RawAdapter(raw.read), CHUNK)
     try:
         head = buffered.peek(2)[:2]  # type: ignore[attr-defined]
     except OSError as exc:
@@ -137,19 +138,38 @@ def _from_s3(uri: str, s3_client: Callable[[], Any] | None, stack: contextlib.Ex
     return source
 
 
-class _RawAdapter(io.RawIOBase):
-    """A raw reader over anything with ``read(n)`` (a botocore StreamingBody, a queue)."""
+def live_reader(raw: IO[bytes]) -> IO[bytes]:
+    """A buffered reader of live input that takes what has arrived and ends at the first end.
 
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
+    At a terminal, Ctrl-D makes one read return nothing and the next read waits
+    again. A plain buffered reader reads again after that empty read (``peek`` then
+    ``readline``, a line iterator asked once more past its end), so one Ctrl-D was
+    not enough; here the first empty read ends the input for good, and each read
+    takes only what is there (``read1``), so a line leaves as soon as it is typed.
+    """
+    return io.BufferedReader(_RawAdapter(getattr(raw, "read1", raw.read)), CHUNK)
+
+
+class _RawAdapter(io.RawIOBase):
+    """A raw reader over a ``read(n)`` function (a botocore StreamingBody's, a queue's).
+
+    The first empty read is the end, for good: a terminal's next read would wait.
+    """
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self._read = read
+        self._ended = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._reader.read(len(buffer))
+        if self._ended:
+            return 0
+        data = self._read(len(buffer))
         n = len(data)
         buffer[:n] = data
+        self._ended = not n
         return n
 
 
@@ -194,7 +214,7 @@ def _threaded(name: str, reader: Any) -> Iterator[IO[bytes]]:
     thread = threading.Thread(target=pump, name=f"augman-read:{name}", daemon=True)
     thread.start()
     try:
-        yield io.BufferedReader(_RawAdapter(_QueueReader(name, chunks)), CHUNK)
+        yield io.BufferedReader(_RawAdapter(_QueueReader(name, chunks).read), CHUNK)
     finally:
         stop.set()
         with contextlib.suppress(queue.Empty):

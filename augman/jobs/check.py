@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from augman.checking import didyoumean
-from augman.checking.findings import Finding, FindingCollector, Report, SourceSummary
+from augman.checking.findings import Finding, Report, SourceSummary
 from augman.checking.schemas import ContentOptions
+from augman.checking.summaries import SummarisingCollector
 from augman.errors import AugmanError
 from augman.inputs.lines import MAX_LINE_BYTES
 from augman.inputs.s3uri import S3Uri, S3UriError
@@ -43,7 +44,7 @@ def check_job(
     each distinct URI once.
     """
     request = load_request(request_file, s3_client)
-    collector = FindingCollector(max_findings)  # the manifests' findings
+    collector = SummarisingCollector(max_findings)  # the manifests' findings
     found: list[Finding] = []  # the request's: few, and all shown first
     findings = RequestFindings(request, found.append)
     request_shape, described = operation_shapes()
@@ -106,31 +107,29 @@ def _streamed(listed: Sequence[Channel]) -> list[str]:
 
 
 def _report(
-    found: list[Finding], collector: FindingCollector, summaries: tuple[SourceSummary, ...]
+    found: list[Finding], collector: SummarisingCollector, summaries: tuple[SourceSummary, ...]
 ) -> Report:
-    """The request's findings (in file order), then the manifests' (each in line order)."""
-    order = [summary.source for summary in summaries]
-    collector.kept.sort(
-        key=lambda f: (order.index(f.source) if f.source in order else 0, f.line or 0)
+    """The request's findings (in file order), then the manifests' (each in line order).
+
+    The manifests' report is ``validate``'s: an attribute missing on most lines is one
+    AM201 summary; ``max_findings`` limits the manifests' findings, not the request's.
+    """
+    manifests = collector.report(summaries)
+    request = sorted(found, key=lambda f: (f.line or 0, f.column or 0))
+    counts = Counter(manifests.counts)
+    counts.update(f.code for f in request)
+    severities = Counter(manifests.severities)
+    severities.update(f.severity for f in request)
+    return replace(
+        manifests,
+        findings=(*request, *manifests.findings),
+        counts=dict(sorted(counts.items())),
+        severities=dict(severities),
     )
-    merged = FindingCollector(collector.limit)
-    for finding in sorted(found, key=lambda f: (f.line or 0, f.column or 0)):
-        merged.add(finding)
-    for finding in collector.kept:
-        merged.add(finding)
-    kept = merged.report(summaries)
-    counts = Counter(kept.counts)
-    counts.update(collector.counts)
-    severities = Counter(kept.severities)
-    severities.update(collector.severities)
-    for finding in collector.kept:  # counted twice: in the manifests' collector and here
-        counts[finding.code] -= 1
-        severities[finding.severity] -= 1
-    return replace(kept, counts=dict(sorted(counts.items())), severities=dict(severities))
 
 
 def _manifest(
-    channel: Channel, reading: Reading, collector: FindingCollector, findings: RequestFindings
+    channel: Channel, reading: Reading, collector: SummarisingCollector, findings: RequestFindings
 ) -> ManifestFacts | None:
     uri = channel.uri
     if uri is None:

@@ -15,7 +15,7 @@ import base64
 import io
 import itertools
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PIL import Image, ImageChops, UnidentifiedImageError
@@ -61,15 +61,19 @@ class Job:
     mask: bool = False
 
 
-@dataclass(frozen=True)
-class Carried:
-    """The chunks of a Fetched that :class:`Thumbnailer` returns: the outcome itself."""
+class Carried(tuple[bytes, ...]):
+    """The chunks of a Fetched that :class:`Thumbnailer` returns, carrying the outcome itself.
+
+    A tuple (the thumbnail's bytes, or none): prefetch hands an object a resolver has
+    read whole through as it is, where it would read any other iterable into bytes.
+    """
 
     outcome: Outcome
 
-    def __iter__(self) -> Iterator[bytes]:
-        if isinstance(self.outcome, Thumb):
-            yield self.outcome.data
+    def __new__(cls, outcome: Outcome) -> Carried:
+        carried = super().__new__(cls, (outcome.data,) if isinstance(outcome, Thumb) else ())
+        carried.outcome = outcome
+        return carried
 
 
 class Thumbnailer:

@@ -9,6 +9,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from augman.printable import printable, shortened
 from augman.statistics.fold import MAX_SECTIONS, AttributeStats, Stats
 from augman.statistics.hyperparameters import for_label
 from augman.statistics.labels import LabelStats
@@ -16,6 +17,7 @@ from augman.statistics.refstats import RefStats
 from augman.statistics.tallies import MAX_KEYS, Counts, Histogram
 
 ROWS = 20  # rows per table before "N more"
+MAX_NAME = 60  # characters of a key, class name or URI shown; the middle of a longer one goes
 _EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
 _TITLES = {
     "boxes_per_image": "boxes per image",
@@ -32,8 +34,19 @@ class TextStatsReporter:
         self.console = console
 
     def emit(self, stats: Stats) -> None:
+        """Print the report; piped (not a terminal), its lines carry no padding at their ends."""
+        if self.console.is_terminal:
+            self._emit(stats)
+            return
+        with self.console.capture() as captured:
+            self._emit(stats)
+        text = "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
+        self.console.file.write(text)
+        self.console.file.flush()
+
+    def _emit(self, stats: Stats) -> None:
         print_ = self.console.print
-        print_(Text(stats.source, style="bold underline"))
+        print_(Text(safe(stats.source, 200), style="bold underline"))
         print_(Padding(summary(stats), (0, 0, 0, 2), expand=False))
         print_(Text("\nAttributes", style="bold"))
         print_(Padding(attribute_table(stats), (0, 0, 0, 2), expand=False))
@@ -58,7 +71,7 @@ def summary(stats: Stats) -> RenderableType:
         )
     ]
     for bad in stats.invalid_examples:
-        lines.append(Text(f"  line {bad.line}: {bad.code} {bad.message}", style="red"))
+        lines.append(Text(f"  line {bad.line}: {bad.code} {safe(bad.message, 200)}", style="red"))
     if stats.invalid_lines > len(stats.invalid_examples):
         lines.append(Text(f"  ... {stats.invalid_lines - len(stats.invalid_examples):,} more"))
     if stats.findings:
@@ -87,7 +100,7 @@ def attribute_table(stats: Stats) -> RenderableType:
     table = _table(("attribute", "lines", "missing", "coverage", "types"))
     for attribute in attributes[:ROWS]:
         table.add_row(
-            attribute.name + (" (ref)" if attribute.ref else ""),
+            safe(attribute.name) + (" (ref)" if attribute.ref else ""),
             f"{attribute.present:,}",
             f"{stats.valid_lines - attribute.present:,}",
             _percent(attribute.present, stats.valid_lines),
@@ -116,8 +129,8 @@ def _types(attribute: AttributeStats) -> str:
 
 
 def label_heading(label: LabelStats) -> str:
-    types = ", ".join(label.types.items)
-    return f"Label {label.attribute}: {types} ({label.kind}), {plural(label.lines, 'line')}"
+    types = ", ".join(map(safe, label.types.items))
+    return f"Label {safe(label.attribute)}: {types} ({label.kind}), {plural(label.lines, 'line')}"
 
 
 def label_section(label: LabelStats, width: int) -> RenderableType:
@@ -134,12 +147,12 @@ def label_section(label: LabelStats, width: int) -> RenderableType:
 
 
 def _label_facts(label: LabelStats) -> RenderableType:
-    human = _inline(label.human_annotated, label.lines)
-    lines = [Text(f"human-annotated (no: automated labeling): {human}")]
+    # key: value lines; human-annotated "no" means automated labeling (README says so)
+    lines = [Text(f"human-annotated: {_inline(label.human_annotated, label.lines)}")]
     if label.jobs.items:
         lines.append(Text(f"jobs: {_inline(label.jobs, None)}"))
     if label.first_date:
-        lines.append(Text(f"created: {label.first_date} to {label.last_date}"))
+        lines.append(Text(f"created: {safe(label.first_date)} to {safe(label.last_date or '')}"))
     for name, n in label.counts.items():
         lines.append(Text(f"{name.replace('_', ' ')}: {n:,}"))
     lines.extend(map(Text, hyperparameters_text(label)))
@@ -170,7 +183,8 @@ def hyperparameters_text(label: LabelStats) -> list[str]:
 def _inline(counts: Counts, whole: int | None, limit: int = 5) -> str:
     items = list(counts.items.items())
     shown = [
-        f"{key} {n:,}" + (f" ({_percent(n, whole)})" if whole else "") for key, n in items[:limit]
+        f"{safe(key)} {n:,}" + (f" ({_percent(n, whole)})" if whole else "")
+        for key, n in items[:limit]
     ]
     if len(items) > limit:
         shown.append(f"{len(items) - limit:,} more")
@@ -181,7 +195,7 @@ def _inline(counts: Counts, whole: int | None, limit: int = 5) -> str:
 
 
 def ref_heading(ref: RefStats) -> str:
-    return f"Refs {ref.attribute}: {ref.values:,} values, {ref.distinct:,} distinct"
+    return f"Refs {safe(ref.attribute)}: {ref.values:,} values, {ref.distinct:,} distinct"
 
 
 def ref_section(ref: RefStats, width: int) -> RenderableType:
@@ -212,7 +226,7 @@ def repeats_text(ref: RefStats) -> RenderableType:
     ]
     for repeat in ref.repeats:
         shown = _line_list(repeat.lines, repeat.count)
-        lines.append(Text(f"  {repeat.uri}: {plural(repeat.count, 'line')} ({shown})"))
+        lines.append(Text(f"  {safe(repeat.uri)}: {plural(repeat.count, 'line')} ({shown})"))
     if ref.repeated_uris > len(ref.repeats):
         lines.append(Text(f"  ... {plural(ref.repeated_uris - len(ref.repeats), 'more URI')}"))
     return Group(*lines)
@@ -254,7 +268,8 @@ def histogram_chart(title: str, histogram: Histogram, width: int) -> RenderableT
 
 def bar_table(rows: Rows, total: int, width: int) -> Table:
     """label, count, share and a bar scaled to the largest count, filling ``width``."""
-    label_width = min(max((len(label) for label, _ in rows), default=1), width // 3)
+    rows = [(safe(label), n) for label, n in rows]
+    label_width = min(max((len(label) for label, _ in rows), default=1), max(width // 2, 20))
     count_width = max((len(f"{n:,}") for _, n in rows), default=1)
     bar_width = max(min(width - label_width - count_width - 6 - 3 * 2, width // 2), 4)
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
@@ -264,7 +279,9 @@ def bar_table(rows: Rows, total: int, width: int) -> Table:
     table.add_column(width=bar_width, no_wrap=True, style="cyan")
     peak = max((n for _, n in rows), default=0)
     for label, n in rows:
-        table.add_row(label, f"{n:,}", _percent(n, total), bar(n, peak, bar_width))
+        table.add_row(
+            middle(label, label_width), f"{n:,}", _percent(n, total), bar(n, peak, bar_width)
+        )
     return table
 
 
@@ -287,6 +304,17 @@ def _table(columns: Sequence[str]) -> Table:
 
 def _percent(part: int, whole: int | None) -> str:
     return f"{part / whole:.1%}" if whole else "-"
+
+
+def safe(text: str, width: int = MAX_NAME) -> str:
+    """Data made fit for a terminal: control characters escaped, at most ``width`` characters."""
+    return middle(printable(text), width)
+
+
+def middle(text: str, width: int) -> str:
+    """``text`` in ``width`` characters: a longer one loses its middle, where a prefix or URI
+    is least worth reading (its bucket and its last folder or file name stay)."""
+    return shortened(text, width, "…")
 
 
 def plural(n: int, word: str) -> str:

@@ -55,7 +55,7 @@ class TextReporter(Reporter):
             return
         if report.truncated:
             self.console.print(
-                f"... {report.total - len(report.findings):,} more findings not shown "
+                f"... {report.total - report.shown:,} more findings not shown "
                 "(--max-findings 0 shows all)",
                 markup=False,
             )
@@ -112,7 +112,7 @@ def report_document(report: Report) -> dict[str, Any]:
         "version": __version__,
         "summary": {
             "findings": report.total,
-            "shown": len(report.findings),
+            "shown": report.shown,
             "errors": report.severities.get(Severity.error, 0),
             "warnings": report.severities.get(Severity.warning, 0),
             "notes": report.severities.get(Severity.note, 0),
@@ -139,7 +139,7 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
         "hint": finding.hint,
         "attribute": finding.attribute,
         **({"json_path": finding.json_path} if finding.json_path else {}),
-    }
+    } | ({"occurrences": finding.occurrences} if finding.occurrences > 1 else {})
 
 
 class GithubReporter(Reporter):
@@ -237,6 +237,8 @@ def _sarif_result(finding: Finding, codes: list[str]) -> dict[str, Any]:
     }
     if finding.code in codes:
         result["ruleIndex"] = codes.index(finding.code)
+    if finding.occurrences > 1:
+        result["occurrenceCount"] = finding.occurrences
     return result
 
 

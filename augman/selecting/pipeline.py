@@ -40,7 +40,7 @@ from augman.options import OnError
 from augman.selecting import sampling
 from augman.selecting.plan import SelectPlan
 from augman.selecting.splits import Assigner, position_key, value_key
-from augman.selecting.where import Where
+from augman.selecting.where import Where, absent_field_warning
 
 Chunk = tuple[Sequence[int], list[bytes]]  # (line numbers, lines)
 Item = tuple[int, bytes, bytes]  # (1-based line number, output line, split key or b"")
@@ -60,6 +60,7 @@ class SelectResult:
     ``findings`` are those of the skipped lines (``on_error="skip"``), at most
     ``max_findings`` of them, in line order (``findings_total`` counts them all);
     ``parts`` counts the lines written to each split output (empty without a split).
+    ``warnings`` are for people: a ``--where`` field that no line read has.
     """
 
     lines_read: int
@@ -68,6 +69,24 @@ class SelectResult:
     findings: tuple[Finding, ...]
     findings_total: int
     parts: Mapping[str, int]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def empty_parts(self) -> tuple[str, ...]:
+        """The split parts that got no line."""
+        return tuple(name for name, count in self.parts.items() if not count)
+
+
+class EmptyPartError(DataError):
+    """A split part got no line (``allow_empty=False``); every part was written all the same."""
+
+    def __init__(self, result: SelectResult) -> None:
+        names = ", ".join(result.empty_parts)
+        super().__init__(
+            f"--split: no line went to {names} (of {result.lines_written:,} lines written)",
+            "use more lines, other fractions or another --seed; --allow-empty accepts it",
+        )
+        self.result = result
 
 
 class InvalidLineError(DataError):
@@ -96,6 +115,7 @@ def run(
     """Write the lines of ``manifest`` that ``plan`` selects to ``out`` (see :func:`augman.select`)."""
     outputs = _outputs_for(plan, out)
     gate = Gate(on_error is OnError.stop, max_findings)
+    gate.unseen = set(plan.where.compared) if plan.where is not None else set()
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(open_source(manifest, s3_client, max_line))
         if watch is not None:
@@ -107,7 +127,9 @@ def run(
             items = _pipeline(plan, _chunks(source, plan, stack), source.name, gate)
             written, parts = _write(items, plan, outputs)
     findings, total = gate.findings()
-    return SelectResult(gate.read, written, gate.skipped, findings, total, parts)
+    absent = sorted(gate.unseen) if gate.read > gate.skipped else []
+    warnings = tuple(map(absent_field_warning, absent))
+    return SelectResult(gate.read, written, gate.skipped, findings, total, parts, warnings)
 
 
 def _outputs_for(
@@ -130,6 +152,7 @@ class Gate:
         self.collector = FindingCollector(max_findings)
         self.read = 0
         self.skipped = 0
+        self.unseen: set[str] = set()  # --where's compared fields that no line read had yet
 
     def reject(self, findings: Sequence[Finding]) -> None:
         if self.stop:
@@ -230,7 +253,7 @@ def _taken(
 def _pipeline(plan: SelectPlan, cut: Iterable[Chunk], source: str, gate: Gate) -> Iterator[Item]:
     checked = _checked(cut, source, gate)
     if plan.where is not None:
-        checked = _matching(checked, plan.where, source)
+        checked = _matching(checked, plan.where, source, gate.unseen)
     items = _shaped(checked, plan, source, gate)
     if plan.fraction is not None:
         keeps = plan.fraction.keeps
@@ -260,10 +283,13 @@ def _checked(cut: Iterable[Chunk], source: str, gate: Gate) -> Iterator[tuple[in
 
 
 def _matching(
-    items: Iterable[tuple[int, bytes, Top]], where: Where, source: str
+    items: Iterable[tuple[int, bytes, Top]], where: Where, source: str, unseen: set[str]
 ) -> Iterator[tuple[int, bytes, Top]]:
+    """The lines the expression keeps; ``unseen`` loses each compared field a line has."""
     matches = where.matches
     for item in items:
+        if unseen:
+            unseen.difference_update(item[2])
         if matches(item[1], item[2], source, item[0]):
             yield item
 

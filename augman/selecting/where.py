@@ -7,6 +7,7 @@ every number, ``0`` included, is true.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,18 +26,26 @@ _WHERE_HINT = (
 
 @dataclass(frozen=True)
 class Where:
-    """A compiled ``--where`` expression."""
+    """A compiled ``--where`` expression.
+
+    ``compared`` holds the top-level fields that are a side of a comparison or a
+    function's argument: ``"cat"`` in ``"class-metadata"."class-name" == "cat"`` is
+    such a field (JMESPath's double quotes name a field); when no line has it, the
+    user most likely meant the string ``'cat'`` (:func:`absent_field_warning`).
+    """
 
     text: str
     expression: Expression
+    compared: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Where:
         """Compile ``text``; raise :class:`UsageError` with the parser's message if it is bad."""
         try:
-            return cls(text, Expression.compile(text))
+            tree = jmespath.compile(text).parsed
+            return cls(text, Expression.compile(text), frozenset(_compared_fields(tree)))
         except jmespath.exceptions.JMESPathError as exc:
-            raise UsageError(f"--where: {exc}", _WHERE_HINT) from None
+            raise UsageError(f"--where: {_parse_problem(exc, text)}", _WHERE_HINT) from None
 
     def matches(self, line: bytes, top: Top, source: str, line_no: int) -> bool:
         """Whether the expression is truthy for a valid line and its top-level object.
@@ -50,7 +59,7 @@ class Where:
             return not is_false(self.expression.evaluate(self._document(line, top)))
         except (jmespath.exceptions.JMESPathError, TypeError) as exc:
             raise UsageError(
-                f"{source}:{line_no}: --where {self.text!r} fails on this line: {exc}",
+                f"{source}:{line_no}: --where fails on this line: {exc}",
                 "guard values that some lines lack, e.g. length(a || `[]`)",
             ) from None
 
@@ -69,3 +78,37 @@ class Where:
 def truthy(value: Any) -> bool:
     """JMESPath truthiness: false for null, false, "", [] and {}; true otherwise (0 too)."""
     return not is_false(value)
+
+
+def absent_field_warning(field: str) -> str:
+    """What to say when no line has a field that ``--where`` compares."""
+    literal = field.replace("'", "\\'")
+    return (
+        f'--where: no line has a field "{field}" (in JMESPath, double quotes name a field); '
+        f"for the string, write '{literal}' or `\"{field}\"`"
+    )
+
+
+def _compared_fields(node: dict[str, Any]) -> Iterator[str]:
+    """Top-level fields used as a comparison's side or a function's argument."""
+    kind = node["type"]
+    if kind in ("comparator", "function_expression"):
+        for child in node["children"]:
+            if child["type"] == "field":
+                yield child["value"]
+    if kind in ("comparator", "function_expression", "and_expression", "or_expression",
+                "not_expression"):  # fmt: skip
+        for child in node["children"]:
+            yield from _compared_fields(child)
+
+
+def _parse_problem(exc: jmespath.exceptions.JMESPathError, text: str) -> str:
+    """jmespath's message without its repeat of the expression in added quotes."""
+    if isinstance(exc, jmespath.exceptions.LexerError):
+        return f"{exc.message} at column {exc.lex_position + 1} of: {text}"
+    if isinstance(exc, jmespath.exceptions.IncompleteExpressionError):
+        return f"the expression ends too early: {text}"
+    if isinstance(exc, jmespath.exceptions.ParseError):
+        token = "the end" if exc.token_type == "eof" else exc.token_value
+        return f"{exc.msg} {token} at column {exc.lex_position + 1} of: {text}"
+    return str(exc)

@@ -37,5 +37,7 @@ def test_a_folder_without_manifests_is_a_usage_error(tmp_path: Path) -> None:
 def test_the_cli_validates_the_bundled_examples_folder(cli: object) -> None:
     examples = Path(__file__).resolve().parents[2] / "examples"
     result = cli("validate", str(examples))  # type: ignore[operator]
-    assert result.exit_code == 0, result.output
-    assert f"{len(list(examples.glob('*.manifest')))} files" in result.stdout
+    assert result.exit_code == 1, result.output  # examples/mistakes.manifest has mistakes
+    assert f"of {len(list(examples.glob('*.manifest')))} files" in result.stdout
+    errors = [line for line in result.stdout.splitlines() if ": AM" in line and " error:" in line]
+    assert {line.split(":")[0] for line in errors} == {str(examples / "mistakes.manifest")}

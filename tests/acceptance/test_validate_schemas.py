@@ -14,8 +14,8 @@ import pytest
 
 import augman
 from augman.checking import labels, parallel
-from augman.checking.findings import FindingCollector
 from augman.checking.schemas import ContentOptions
+from augman.checking.summaries import SummarisingCollector
 from benchmarks.groundtruth_lines import EXAMPLES, mixed
 
 DATA = Path(__file__).parent.parent / "data"
@@ -126,7 +126,7 @@ def test_jobs_report_the_same_label_findings(tmp_path: Path) -> None:
     path = tmp_path / "m.manifest"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     serial = augman.validate([str(path)])
-    collector = FindingCollector()
+    collector = SummarisingCollector()
     parallel.scan_parallel(str(path), str(path), collector, None, 2, ContentOptions())
     assert [(f.line, f.code) for f in serial.findings] == [
         (11, "AM407"),

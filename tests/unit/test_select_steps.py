@@ -56,13 +56,15 @@ def test_where_keeps_truthy_lines(expression: str, line: bytes, expected: bool) 
 
 @pytest.mark.parametrize("expression", ["foo[", "a ==", "[?a >", "length(", "a.b.", "@@"], ids=str)
 def test_a_bad_expression_is_a_usage_error_with_the_parsers_message(expression: str) -> None:
-    with pytest.raises(UsageError, match=r"^--where: .*(Expect|Incomplete|Bad|Unexpected)"):
+    with pytest.raises(
+        UsageError, match=r"^--where: .*(Expect|ends too early|invalid|Unclosed|Unexpected|Unknown)"
+    ):
         Where.parse(expression)
 
 
 def test_an_expression_that_fails_on_a_line_names_the_line() -> None:
     where = Where.parse("length(boxes) > `0`")
-    with pytest.raises(UsageError, match=r"^m.manifest:7: --where .* fails on this line"):
+    with pytest.raises(UsageError, match=r"^m.manifest:7: --where fails on this line"):
         where.matches(b'{"other": 1}\n', _decode(b'{"other": 1}'), "m.manifest", 7)
 
 
@@ -205,5 +207,5 @@ def test_different_key_values_hash_differently() -> None:
 
 
 def test_an_ordering_of_a_string_and_a_number_fails_on_the_line_not_with_a_traceback() -> None:
-    with pytest.raises(UsageError, match=r"^m:3: --where .* fails on this line: '>' not supported"):
+    with pytest.raises(UsageError, match=r"^m:3: --where fails on this line: '>' not supported"):
         Where.parse("a > `1`").matches(b'{"a": "x"}\n', _decode(b'{"a": "x"}'), "m", 3)
