@@ -287,6 +287,25 @@ def test_a_signal_ends_a_stream_within_a_second_while_a_fetch_hangs(
     assert left_in(spool_dir) == []
 
 
+@pytest.mark.parametrize("command", ["validate", "stats", "select"])
+def test_ctrl_c_ends_a_command_whose_manifest_never_arrives(
+    fake_s3: FakeS3, tmp_path: Path, command: str
+) -> None:
+    uri = fake_s3.put(BUCKET, "m.manifest", b'{"class": 1}\n', Fault(hang=True))
+    proc = start([command, uri, "--endpoint-url", fake_s3.url])
+    try:
+        wait_until(fake_s3.hanging.is_set, "the hanging request")
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        proc.kill()
+    assert (proc.returncode, took < 2.0) == (130, True), (took, stderr)
+    assert stderr.strip().endswith(b"augman: interrupted")
+
+
 def test_sigterm_while_a_fetch_hangs_removes_the_fifo_augman_made(
     fake_s3: FakeS3, tmp_path: Path
 ) -> None:
