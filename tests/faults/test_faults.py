@@ -287,6 +287,25 @@ def test_a_signal_ends_a_stream_within_a_second_while_a_fetch_hangs(
     assert left_in(spool_dir) == []
 
 
+@pytest.mark.parametrize("command", ["validate", "stats", "select"])
+def test_ctrl_c_ends_a_command_whose_manifest_never_arrives(
+    fake_s3: FakeS3, tmp_path: Path, command: str
+) -> None:
+    uri = fake_s3.put(BUCKET, "m.manifest", b'{"class": 1}\n', Fault(hang=True))
+    proc = start([command, uri, "--endpoint-url", fake_s3.url])
+    try:
+        wait_until(fake_s3.hanging.is_set, "the hanging request")
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        proc.kill()
+    assert (proc.returncode, took < 2.0) == (130, True), (took, stderr)
+    assert stderr.strip().endswith(b"augman: interrupted")
+
+
 def test_sigterm_while_a_fetch_hangs_removes_the_fifo_augman_made(
     fake_s3: FakeS3, tmp_path: Path
 ) -> None:
@@ -429,3 +448,41 @@ def test_a_password_in_aws_endpoint_url_is_never_printed(
     assert result.exit_code == 2
     assert "s3cr3t" not in result.output
     assert "***@127.0.0.1:9" in result.output
+
+
+def test_a_malformed_aws_endpoint_url_is_an_error_not_a_traceback(
+    fake_s3: FakeS3, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
+    path = manifest(tmp_path / "m.manifest", [f"s3://{BUCKET}/k"])
+    result = cli("stream", str(path), "--attrs", "source-ref,class", "-o", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert "cannot create an S3 client" in result.output
+    assert "Traceback" not in result.output
+
+
+# --- --max-buffer -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", ["1", "1K", "64M", "1.5G", "256MiB"])
+def test_any_budget_streams_every_object_in_order(
+    fake_s3: FakeS3, cli: Any, tmp_path: Path, size: str
+) -> None:
+    data = [blob(3000 * n, seed=n) for n in range(1, 9)]
+    uris = [fake_s3.put(BUCKET, f"k{n}", d) for n, d in enumerate(data)]
+    out = tmp_path / "out.rec"
+    path = manifest(tmp_path / "m.manifest", uris)
+    result = cli(*stream_args(fake_s3, path, out, "--max-buffer", size, "--concurrency", "4"))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == records(*data)
+
+
+@pytest.mark.parametrize("size", ["lots", "-1M", "64X", ""])
+def test_a_budget_that_is_not_a_size_is_a_usage_error(cli: Any, tmp_path: Path, size: str) -> None:
+    path = manifest(tmp_path / "m.manifest", [f"s3://{BUCKET}/k"])
+    result = cli(
+        "stream", str(path), "--attrs", "source-ref,class", "-o", str(tmp_path / "o"),
+        "--max-buffer", size,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"augman: error: --max-buffer {size!r} is not a size" in result.output
