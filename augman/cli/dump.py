@@ -59,7 +59,7 @@ def dump(
     and attribute (give the --attrs the stream was written with). Exit 1 on a torn or corrupt stream (after the rows before it)
     or one that ends mid-line, 2 when the stream cannot be read.
 
-    Example: augman stream train.manifest --attrs source-ref,class | augman dump --attrs source-ref,class
+    Example: augman stream examples/classification.manifest --attrs source-ref,class --mirror s3://example-bucket/images=examples/images | augman dump --attrs source-ref,class
     """
     with error_boundary():
         if wrap is Wrap.none:

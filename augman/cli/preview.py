@@ -66,7 +66,7 @@ def preview(
     fetched or decoded is a card that says why. The page makes no request at
     all: open it from disk or from a CI artifact.
 
-    Example: augman preview train.manifest --sample 200 --seed 1 -o preview.html --open
+    Example: augman preview examples/classification.manifest --sample 3 --seed 1 --mirror s3://example-bucket/images=examples/images -o preview.html --open
 
     Example: augman preview examples/bounding-box.manifest --mirror s3://example-bucket/images=examples/images
     """

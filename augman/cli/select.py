@@ -99,9 +99,9 @@ def select(
     stops the run (exit 1) unless --on-error skip, which leaves it out, lists it
     on stderr and exits 1 at the end. The same --seed gives the same output.
 
-    Example: augman select train.manifest --where '"class-metadata".confidence > `0.9`' --attrs source-ref,class -o confident.manifest
+    Example: augman select examples/classification.manifest --where '"class-metadata".confidence > `0.9`' --attrs source-ref,class -o confident.manifest
 
-    Example: augman select train.manifest --split train=0.8,validation=0.2 --split-key source-ref --out-dir splits
+    Example: augman select examples/bounding-box.manifest --split train=0.8,validation=0.2 --split-key source-ref --seed 3 --out-dir splits
     """
     with error_boundary():
         keys = parse_attrs(attrs)

@@ -46,7 +46,7 @@ def stats(
     Exit 0 when the manifest was read, invalid lines included (they are counted
     and listed; augman validate explains them); 2 when it could not be read.
 
-    Example: augman stats train.manifest --attrs source-ref,class --format json
+    Example: augman stats examples/classification.manifest --attrs source-ref,class --format json
     """
     with error_boundary():
         tell_if_reading_the_terminal([manifest])

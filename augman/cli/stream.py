@@ -76,9 +76,9 @@ def stream(
     With --shuffle-seed and --shard, the shard is taken after the shuffle, so
     the N shards together get every line once per epoch.
 
-    Example: augman stream train.manifest --attrs source-ref,class | augman dump
+    Example: augman stream examples/classification.manifest --attrs source-ref,class --mirror s3://example-bucket/images=examples/images | augman dump
 
-    Example: augman stream train.manifest --attrs source-ref,class --sm-root ./opt_ml --channel train --epochs 2
+    Example: augman stream examples/classification.manifest --attrs source-ref,class --mirror s3://example-bucket/images=examples/images --sm-root ./opt_ml --channel train --epochs 2
     """
     from augman.streaming.verdicts import BadLine
 

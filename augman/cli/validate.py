@@ -109,11 +109,11 @@ def validate(
     Ground Truth labels (an attribute L whose L-metadata.type is groundtruth/...)
     are checked against the schema of their task type unless --no-gt is given.
 
-    Example: augman validate train.manifest --attrs source-ref,class --format github
+    Example: augman validate examples/classification.manifest --attrs source-ref,class --format github
 
-    Example: augman validate train.manifest --attrs source-ref,class --check-refs --region us-east-1
+    Example: augman validate examples/classification.manifest --check-refs --mirror s3://example-bucket/images=examples/images
 
-    Example: augman validate --job create-training-job.json --format sarif
+    Example: augman validate --job examples/mistakes-job.json --mirror s3://example-bucket/manifests=examples --format sarif
     """
     with error_boundary(), progress_bar(stderr_console()) as progress:
         if check_refs is None:

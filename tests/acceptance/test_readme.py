@@ -137,3 +137,27 @@ def test_readme_python_example_runs_offline(index: int, scratch: Path) -> None:
                           capture_output=True, timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout  # each example prints what it found
+
+
+def help_examples() -> list[str]:
+    """The ``Example:`` lines of every command's ``--help`` (and so of docs/cli.md)."""
+    from typer.main import get_command
+
+    from augman.cli import app
+
+    group = get_command(app)
+    helps = [command.help or "" for command in getattr(group, "commands", {}).values()]
+    found = re.findall(r"^\s*Example: (augman .+)$", "\n".join(helps), flags=re.M)
+    return [line for line in found if "--open" not in line]  # --open starts a browser
+
+
+@pytest.mark.parametrize("command", help_examples(), ids=lambda c: c[:60])
+def test_help_example_runs_as_written(command: str, scratch: Path) -> None:
+    if "--sm-root" in command:
+        code, output = _run_serving_fifos(command, scratch)
+    else:
+        done = subprocess.run(["bash", "-c", command], cwd=scratch, env=_env(scratch),
+                              capture_output=True, timeout=60)  # fmt: skip
+        code, output = done.returncode, (done.stdout + done.stderr).decode()
+    assert "Traceback" not in output and "augman: error" not in output, output
+    assert code == (1 if "mistakes" in command else 0), output
