@@ -139,7 +139,8 @@ def validate_job(
     cannot be read. ``groundtruth``, ``schema`` and ``attr_schemas`` are the content
     checks of :func:`validate`, run on each manifest; ``check_refs`` and ``refs`` check
     the ``-ref`` objects of all the manifests as :func:`validate` does (``selected``:
-    those of the channels' AttributeNames), each distinct URI once;
+    those of the channels' AttributeNames), each distinct URI once, a bucket outside
+    the job's region (``refs.region``, else the training image's ECR region) AM310;
     ``max_line_bytes`` is the line limit, as there.
     """
     from augman import refs as refobjects
@@ -155,8 +156,9 @@ def validate_job(
         given = refs or RefCheckOptions()
         options = dataclasses.replace(given, mirrors=parsed or given.mirrors)
 
-        def check(uses: RefUses, streamed: Sequence[str]) -> RefCheckResult:
-            return _check_with(uses, options, uses.labels, streamed, s3_client)
+        def check(uses: RefUses, streamed: Sequence[str], region: str | None) -> RefCheckResult:
+            where = options if options.region else dataclasses.replace(options, region=region)
+            return _check_with(uses, where, uses.labels, streamed, s3_client)
 
         checking = RefChecking(mode is RefCheck.selected, mode is RefCheck.content, check)
     return check_job(

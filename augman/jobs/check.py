@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from augman.inputs.s3uri import S3Uri, S3UriError
 from augman.jobs import algorithms
 from augman.jobs.channels import Channel, channels, check_channel
 from augman.jobs.manifests import ManifestFacts, Reading, Watch, read_manifest
-from augman.jobs.request import RequestFindings, load_request
+from augman.jobs.request import JobRequest, RequestFindings, load_request
 from augman.jobs.servicemodel import ShapeChecker, operation_shapes
 from augman.refcheck import RefCheckResult, RefUses
 from augman.refs import Mirror
@@ -77,7 +78,7 @@ def check_job(
         algorithms.check_hyperparameters(profile, request, pairs, _train_channel(listed), findings)
     if refs is None or uses is None:
         return _report(found, collector, tuple(summaries))
-    checked = refs.check(uses, _streamed(listed))
+    checked = refs.check(uses, _streamed(listed), job_region(request))
     collector.extend(checked.findings)
     report = _report(found, collector, tuple(summaries))
     return replace(report, extra={**report.extra, "refs": checked.summary.as_dict()})
@@ -88,16 +89,28 @@ class RefChecking:
     """``--check-refs`` with ``--job``: which uses to collect, and how to check them.
 
     ``selected`` keeps the uses of the channels' AttributeNames only; ``content``
-    reads image headers too; ``check(uses, streamed)`` checks the collected uses.
+    reads image headers too; ``check(uses, streamed, region)`` checks the collected
+    uses, with the job's region when the request tells it.
     """
 
     selected: bool
     content: bool
-    check: Callable[[RefUses, Sequence[str]], RefCheckResult]
+    check: Callable[[RefUses, Sequence[str], str | None], RefCheckResult]
 
     def uses_for(self, listed: Sequence[Channel]) -> RefUses:
         only = _streamed(listed) if self.selected else None
         return RefUses(only, labels=self.content)
+
+
+_ECR = re.compile(r"\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?/")
+
+
+def job_region(request: JobRequest) -> str | None:
+    """The region the job runs in, as its training image's ECR address tells it, if it does."""
+    spec = request.data.get("AlgorithmSpecification")
+    image = spec.get("TrainingImage") if isinstance(spec, dict) else None
+    found = _ECR.search(image) if isinstance(image, str) else None
+    return found.group(1) if found else None
 
 
 def _streamed(listed: Sequence[Channel]) -> list[str]:

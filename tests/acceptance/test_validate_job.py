@@ -443,3 +443,17 @@ def test_the_line_limit_holds_for_a_jobs_manifests(cli: Any, job: Any, tmp_path:
     assert [line.split(" ")[1] for line in result.stdout.splitlines() if "AM115" in line] == [
         "AM115"
     ] * len(BOXES.splitlines())
+
+
+def test_check_refs_under_job_knows_the_jobs_region(job: Any, tmp_path: Path, s3: Any) -> None:
+    s3.create_bucket(
+        Bucket="eu-images", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    s3.put_object(Bucket="eu-images", Key="0.jpg", Body=b"\xff\xd8\xff")
+    manifest = BOXES.splitlines()[0].replace("s3://augman-examples/images/", "s3://eu-images/")
+    path = job(base_request(), manifest + "\n")  # the image says us-east-1
+    report = augman.validate_job(
+        str(path), mirrors=[mirror(tmp_path)], check_refs="all", s3_client=lambda: s3
+    )
+    assert [(f.code, f.line) for f in report.findings if f.code.startswith("AM3")] == [("AM310", 1)]
+    assert "eu-west-1" in next(f.message for f in report.findings if f.code == "AM310")
