@@ -163,6 +163,9 @@ def open_manifest(
 class LabelTypes:
     """The Ground Truth type of each label attribute: ``<label>-metadata.type``, first seen.
 
+    Labels and their metadata are paired as the registry pairs them
+    (:func:`~augman.statistics.fold.label_pairs`, by :func:`augman.groundtruth.label_for`).
+
     Only the first line of each new key set is decoded, so this costs a set of key
     sets per chunk.
     """
