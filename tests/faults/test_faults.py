@@ -356,8 +356,8 @@ LINKS = {
 }
 
 
-@pytest.mark.parametrize("case", LINKS, ids=list(LINKS))
-def test_links_below_a_mirror_folder_are_refused(cli: Any, tmp_path: Path, case: str) -> None:
+def linked_mirror(tmp_path: Path, case: str) -> tuple[Path, str]:
+    """A mirror folder with the link of ``case`` in it; the key that reaches the link."""
     folder, outside = tmp_path / "mirror", tmp_path / "outside"
     folder.mkdir()
     outside.mkdir()
@@ -365,6 +365,12 @@ def test_links_below_a_mirror_folder_are_refused(cli: Any, tmp_path: Path, case:
     (folder / "real.jpg").write_bytes(b"real")
     key, make = LINKS[case]
     make(folder, outside)
+    return folder, key
+
+
+@pytest.mark.parametrize("case", LINKS, ids=list(LINKS))
+def test_links_below_a_mirror_folder_are_refused(cli: Any, tmp_path: Path, case: str) -> None:
+    folder, key = linked_mirror(tmp_path, case)
     result = mirror_run(cli, tmp_path, folder, key)
     assert result.exit_code == 2
     assert "is a symbolic link" in result.output
@@ -381,13 +387,7 @@ def check_refs_in_mirror(run: Any, tmp_path: Path, folder: Path, key: str) -> An
 @pytest.mark.parametrize("case", LINKS, ids=list(LINKS))
 def test_check_refs_refuses_the_links_stream_refuses(cli: Any, tmp_path: Path, case: str) -> None:
     """--check-refs maps keys to mirror files as stream does: a link below the folder is AM313."""
-    folder, outside = tmp_path / "mirror", tmp_path / "outside"
-    folder.mkdir()
-    outside.mkdir()
-    (outside / "secret").write_bytes(b"SECRET")
-    (folder / "real.jpg").write_bytes(b"real")
-    key, make = LINKS[case]
-    make(folder, outside)
+    folder, key = linked_mirror(tmp_path, case)
     result = check_refs_in_mirror(cli, tmp_path, folder, key)
     assert result.exit_code == 1, result.output
     (finding,) = json.loads(result.stdout)["findings"]
