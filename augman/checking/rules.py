@@ -137,7 +137,7 @@ _TABLE = (
          '{"source-ref": "s3://my-bucket/huge.bin"}  (600 MB)', '{"source-ref": "s3://my-bucket/images/1.jpg"}',
          ("source-ref",)),
     Rule("AM313", "ref-unreadable", E, "The -ref object could not be checked: S3 or the --mirror folder answered with another error.",
-         "Read the reason in the message; retry later for a passing S3 error.",
+         "Read the reason in the message; retry later for a passing S3 error. A --mirror file is read as stream reads it: a regular file inside the folder, no symbolic link, FIFO or '..' past it.",
          '{"source-ref": "s3://my-bucket/../../etc/passwd"}  (--mirror s3://my-bucket=DIR)', '{"source-ref": "s3://my-bucket/images/1.jpg"}'),
     Rule("AM314", "ref-not-an-image", E, "With --check-refs=content: the object is not an image, or a damaged or truncated one.",
          "Built-in image algorithms skip images they cannot decode; replace the object or drop the line.",

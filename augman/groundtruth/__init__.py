@@ -17,6 +17,7 @@ from augman.groundtruth.types import (
     label_attributes,
     label_for,
     task_for,
+    tasks_for,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "label_attributes",
     "label_for",
     "task_for",
+    "tasks_for",
 ]

@@ -32,9 +32,11 @@ class LabelKind(str, enum.Enum):
 class TaskType:
     """One Ground Truth task type.
 
-    ``types`` are the ``type`` strings that name it; ``schema`` the file name of its
-    JSON Schema in ``augman/schemas/``; ``ref_label`` whether the label attribute must
-    end in ``-ref``; ``algorithms`` the SageMaker built-in algorithms that train on it.
+    ``types`` are the ``type`` strings that name it, the usual spelling first;
+    ``schema`` the file name of its JSON Schema in ``augman/schemas/``; ``ref_label``
+    whether the label attribute must end in ``-ref``; ``algorithms`` the SageMaker
+    built-in algorithms that train on it (by the repository name of their image), none
+    for a task no built-in algorithm reads (video frames, point clouds, named entities).
     """
 
     name: str
@@ -59,12 +61,13 @@ _TASKS = (
              ("groundtruth/image-classification-multilabel",), _K.class_ids,
              algorithms=("image-classification",)),
     TaskType("text-classification-multilabel", "multi-label text classification",
-             ("groundtruth/text-classification-multilabel",), _K.class_ids),
+             ("groundtruth/text-classification-multilabel",), _K.class_ids,
+             algorithms=("blazingtext",)),  # "label": [1, 3] (DG blazingtext.md, spec 4)
     TaskType("object-detection", "bounding box (object detection)",
              ("groundtruth/object-detection", "groundtruth/object_detection"), _K.boxes,
              algorithms=("object-detection",)),
     TaskType("label-verification", "label verification", ("groundtruth/label-verification",),
-             _K.class_id),
+             _K.class_id, algorithms=("image-classification",)),  # a class index, as above
     TaskType("semantic-segmentation", "semantic segmentation", ("groundtruth/semantic-segmentation",),
              _K.ref, ref_label=True, algorithms=("semantic-segmentation",)),
     TaskType("text-span", "named entity recognition", ("groundtruth/text-span",), _K.spans),
@@ -87,6 +90,11 @@ TASK_TYPES: dict[str, TaskType] = {type_: task for task in _TASKS for type_ in t
 def task_for(type_: str) -> TaskType | None:
     """The task a metadata ``type`` names, or None (not Ground Truth's, or unknown)."""
     return TASK_TYPES.get(type_)
+
+
+def tasks_for(algorithm: str) -> tuple[TaskType, ...]:
+    """The tasks the built-in ``algorithm`` (its image's repository name) trains on."""
+    return tuple(task for task in _TASKS if algorithm in task.algorithms)
 
 
 def is_groundtruth_type(value: object) -> bool:

@@ -5,7 +5,8 @@ from the training image's repository name (``.../object-detection:1``). With an
 augmented manifest each takes two attributes, the image first and the label
 second, wrapped in RecordIO (developer guide; spec section 6), and needs
 ``num_classes`` and ``num_training_samples``; object detection also pads each
-label to ``label_width`` values.
+label to ``label_width`` values. Which Ground Truth tasks each trains on, and how
+their types are spelt, is the registry's (:mod:`augman.groundtruth.types`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from augman.checking import didyoumean
 from augman.checking.findings import Severity
+from augman.groundtruth.types import TASKS, TaskType, task_for, tasks_for
 from augman.jobs.channels import Channel
 from augman.jobs.locate import member_path
 from augman.jobs.manifests import ManifestFacts
@@ -25,31 +27,38 @@ from augman.statistics.hyperparameters import DEFAULT_LABEL_WIDTH, for_label, mi
 
 RECORDIO = "application/x-recordio"
 CLASS_ID_FORMAT = "application/x-recordio; label-format=class-id"
-MULTI_LABEL = "groundtruth/image-classification-multilabel"
+MULTI_LABEL = TASKS["image-classification-multilabel"]
 HYPERPARAMETERS = "$.HyperParameters"
 
 
 @dataclass(frozen=True)
 class Profile:
-    """What one built-in algorithm expects of an augmented-manifest channel."""
+    """What one built-in algorithm expects of an augmented-manifest channel.
+
+    The Ground Truth tasks it trains on are the registry's (:func:`tasks_for`).
+    """
 
     image: str
-    label_types: tuple[str, ...]
     required: tuple[str, ...] = ("num_classes", "num_training_samples")
     pads_boxes: bool = False
     multi_label: bool = False  # takes multi-label labels when multi_label is 1
+
+    @property
+    def tasks(self) -> tuple[TaskType, ...]:
+        return tasks_for(self.image)
+
+    @property
+    def label_types(self) -> tuple[str, ...]:
+        """The ``type`` of each task it trains on, in the usual spelling."""
+        return tuple(task.types[0] for task in self.tasks)
 
 
 PROFILES = {
     profile.image: profile
     for profile in (
-        Profile(
-            "image-classification",
-            ("groundtruth/image-classification", MULTI_LABEL, "groundtruth/label-verification"),
-            multi_label=True,
-        ),
-        Profile("object-detection", ("groundtruth/object-detection",), pads_boxes=True),
-        Profile("semantic-segmentation", ("groundtruth/semantic-segmentation",)),
+        Profile("image-classification", multi_label=True),
+        Profile("object-detection", pads_boxes=True),
+        Profile("semantic-segmentation"),
     )
 }
 
@@ -64,14 +73,10 @@ def profile_for(request: JobRequest) -> Profile | None:
     return PROFILES.get(repository)
 
 
-def normal_type(label_type: str) -> str:
-    """``groundtruth/object_detection`` and ``groundtruth/object-detection`` are one type."""
-    return label_type.replace("_", "-")
-
-
 def untrainable(label_type: str) -> bool:
-    """Video frames and 3D point clouds: no built-in algorithm trains on them."""
-    return any(word in label_type for word in ("video", "point-cloud", "point_cloud"))
+    """A Ground Truth task no built-in algorithm trains on (video frames, point clouds, NER)."""
+    task = task_for(label_type)
+    return task is not None and not task.algorithms
 
 
 # -- the channel ----------------------------------------------------------------------
@@ -101,7 +106,7 @@ def check_channel(
 def _content_type(
     profile: Profile, channel: Channel, label_type: str | None, findings: RequestFindings
 ) -> None:
-    multi = label_type is not None and normal_type(label_type) == MULTI_LABEL
+    multi = label_type is not None and task_for(label_type) is MULTI_LABEL
     wanted = CLASS_ID_FORMAT if multi else RECORDIO
     given = channel.data.get("ContentType")
     why = " (Ground Truth writes multi-label labels as class ids)" if multi else ""
@@ -158,7 +163,7 @@ def _label_type(
             f"{label!r} is a {label_type} label; no built-in algorithm, {profile.image} "
             "included, trains on it",
         )  # fmt: skip
-    elif normal_type(label_type) not in map(normal_type, profile.label_types):
+    elif task_for(label_type) not in profile.tasks:
         findings.report(
             "AM523", path,
             f"{label!r} is a {label_type} label; {profile.image} trains on "
@@ -212,7 +217,7 @@ def _multi_label(
     labels = [
         channel.attrs[1] for channel, facts in read
         if len(channel.attrs) == 2
-        and normal_type(facts.label_types.get(channel.attrs[1], "")) == MULTI_LABEL
+        and task_for(facts.label_types.get(channel.attrs[1], "")) is MULTI_LABEL
     ]  # fmt: skip
     if not profile.multi_label or not labels or str(hyper.get("multi_label", "0")).strip() == "1":
         return

@@ -26,7 +26,7 @@ from augman.checking.scan import ChunkScan, Scanner
 from augman.inputs.lines import MAX_LINE_BYTES
 from augman.inputs.s3uri import S3Uri
 from augman.inputs.sources import Source, open_source
-from augman.refs import Mirror
+from augman.refs import Mirror, Mirrors
 from augman.statistics.fold import Stats, StatsFold, label_pairs
 
 if TYPE_CHECKING:
@@ -150,18 +150,21 @@ def open_manifest(
 ) -> Iterator[Source]:
     """The manifest from the mirror folder that holds it, else from S3."""
     location = S3Uri.parse(uri)
-    for mirror in sorted(mirrors, key=lambda m: -len(m.prefix)):
-        if mirror.covers(location):
-            path = mirror.directory / location.key[len(mirror.prefix) :]
-            with open_source(str(path), None, max_line_bytes) as source:
-                yield source
-            return
+    mirror = Mirrors(mirrors).covering(location)
+    if mirror is not None:  # a key that leaves the folder ('..') is refused, as in stream
+        path = mirror.directory.joinpath(*mirror.names(location))
+        with open_source(str(path), None, max_line_bytes) as source:
+            yield source
+        return
     with open_source(uri, s3_client, max_line_bytes) as source:
         yield source
 
 
 class LabelTypes:
     """The Ground Truth type of each label attribute: ``<label>-metadata.type``, first seen.
+
+    Labels and their metadata are paired as the registry pairs them
+    (:func:`~augman.statistics.fold.label_pairs`, by :func:`augman.groundtruth.label_for`).
 
     Only the first line of each new key set is decoded, so this costs a set of key
     sets per chunk.

@@ -6,6 +6,6 @@ runs many fetches ahead of a consumer that sees them in order.
 
 from augman.refs.objects import Fetched, RefError, Resolver
 from augman.refs.prefetch import prefetch
-from augman.refs.resolvers import Mirror, S3Resolver
+from augman.refs.resolvers import Mirror, Mirrors, S3Resolver
 
-__all__ = ["Fetched", "Mirror", "RefError", "Resolver", "S3Resolver", "prefetch"]
+__all__ = ["Fetched", "Mirror", "Mirrors", "RefError", "Resolver", "S3Resolver", "prefetch"]

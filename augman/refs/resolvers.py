@@ -20,7 +20,7 @@ from augman.inputs.s3uri import S3Uri, S3UriError, bucket_problem
 from augman.refs import mirrorfile
 from augman.refs.objects import Fetched, RefError
 
-__all__ = ["Mirror", "S3Resolver"]
+__all__ = ["Mirror", "Mirrors", "S3Resolver"]
 
 # Read whole inside fetch(); larger objects are read later, by prefetch within its byte
 # budget or by the writer. Small, so that fetches in flight hold little outside the budget.
@@ -63,6 +63,47 @@ class Mirror:
         """Whether this mirror holds ``location``."""
         return location.bucket == self.bucket and location.key.startswith(self.prefix)
 
+    def names(self, location: S3Uri, uri: str | None = None) -> tuple[str, ...]:
+        """The path of ``location`` (which this mirror covers) below the folder, as names.
+
+        Raise :class:`~augman.refs.mirrorfile.MirrorRefusal` for a key that leaves it.
+        """
+        relative = location.key[len(self.prefix) :]
+        return mirrorfile.key_names(relative, uri or str(location), self.directory)
+
+
+class Mirrors:
+    """The ``--mirror`` folders: which one holds an object, and its file opened safely.
+
+    The longest prefix wins; each folder is resolved once (it may itself be a link).
+    ``stream`` and ``validate --check-refs`` read mirrors through this, so they agree
+    on which files are inside one (:mod:`augman.refs.mirrorfile`).
+    """
+
+    def __init__(self, mirrors: Sequence[Mirror] = ()) -> None:
+        self._mirrors = sorted(mirrors, key=lambda m: -len(m.prefix))
+        self._roots = {m: m.directory.resolve() for m in self._mirrors}
+
+    def __bool__(self) -> bool:
+        return bool(self._mirrors)
+
+    def covering(self, location: S3Uri) -> Mirror | None:
+        """The mirror that holds ``location``, if any."""
+        return next((m for m in self._mirrors if m.covers(location)), None)
+
+    def open(
+        self, mirror: Mirror, location: S3Uri, uri: str | None = None
+    ) -> tuple[IO[bytes], Path]:
+        """The file that stands for ``location`` in ``mirror``, open for reading, and its path.
+
+        Raise :class:`~augman.refs.mirrorfile.MirrorRefusal`: missing, denied, or not
+        a regular file inside the folder reached without following a link.
+        """
+        uri = uri or str(location)
+        root, names = self._roots[mirror], mirror.names(location, uri)
+        file = mirrorfile.open_in(root, names, uri, _MISSING_FILE_HINT)
+        return file, root.joinpath(*names)
+
 
 _MIRROR_HINT = (
     "write --mirror s3://bucket[/prefix]=DIR, e.g. --mirror s3://my-bucket/images=./images"
@@ -101,9 +142,7 @@ class S3Resolver:
         small_object: int = SMALL_OBJECT,
         chunk_size: int = CHUNK,
     ) -> None:
-        # Longest prefix first, so the first mirror that covers a key is the best one.
-        self._mirrors = sorted(mirrors, key=lambda m: -len(m.prefix))
-        self._roots = {m: m.directory.resolve() for m in self._mirrors}
+        self._mirrors = Mirrors(mirrors)
         self._factory = s3_client or s3.client_factory()
         self._client: Any = None
         self._lock = threading.Lock()
@@ -120,10 +159,9 @@ class S3Resolver:
             raise RefError(
                 uri, message, "`augman validate` lists every bad -ref value", 1
             ) from None
-        for mirror in self._mirrors:
-            if mirror.covers(location):
-                names = self._local_path(uri, mirror, location)
-                return self._from_file(uri, self._roots[mirror], names)
+        mirror = self._mirrors.covering(location)
+        if mirror is not None:
+            return self._from_file(uri, *self._mirrors.open(mirror, location, uri))
         return _S3Object(self._s3(uri), location, self.chunk_size).fetch(self.small_object)
 
     def _s3(self, uri: str) -> Any:
@@ -135,32 +173,7 @@ class S3Resolver:
                     raise RefError(uri, exc.message, exc.hint) from None
             return self._client
 
-    def _local_path(self, uri: str, mirror: Mirror, location: S3Uri) -> tuple[str, ...]:
-        """The key's path under the mirror folder, as names; refuse one that leaves it.
-
-        '..' is taken lexically, which is exact here: no link below the folder is followed.
-        """
-        relative = location.key[len(mirror.prefix) :]
-        names: list[str] = []
-        for name in relative.split("/"):
-            if name == "..":
-                if not names:
-                    break
-                names.pop()
-            elif name not in ("", "."):
-                names.append(name)
-        else:
-            if not relative.startswith("/") and "\0" not in relative:
-                return tuple(names)
-        raise RefError(
-            uri,
-            f"{uri}: key leads outside the mirror folder {mirror.directory}",
-            "keys with '..' or a leading '/' cannot be read from a mirror",
-        )
-
-    def _from_file(self, uri: str, root: Path, names: tuple[str, ...]) -> Fetched:
-        shown = root.joinpath(*names)
-        file = mirrorfile.open_in(root, names, uri, _MISSING_FILE_HINT)
+    def _from_file(self, uri: str, file: IO[bytes], shown: Path) -> Fetched:
         try:
             length = os.fstat(file.fileno()).st_size
             if length <= self.small_object:

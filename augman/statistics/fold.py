@@ -34,6 +34,7 @@ from augman.checking.chunkrules import ChunkRule
 from augman.checking.findings import Finding
 from augman.checking.lines import MAX_SHAPES, Top
 from augman.checking.scan import ChunkScan, Scanner
+from augman.groundtruth.types import METADATA_SUFFIX, label_for
 from augman.inputs.lines import bytes_in
 from augman.inputs.sources import Source
 from augman.statistics.columns import TYPES
@@ -47,7 +48,6 @@ from augman.statistics.tallies import BATCH, MAX_KEYS
 
 INVALID_EXAMPLES = 10  # invalid lines listed with their rule code
 MAX_SECTIONS = 100  # label attributes, and -ref attributes, each reported in full
-METADATA = "-metadata"
 
 
 @dataclass(frozen=True)
@@ -322,19 +322,16 @@ class StatsFold:
 def label_pairs(keys: Sequence[str]) -> list[tuple[str, str]]:
     """(label key, metadata key) for every ``X-metadata`` whose ``X`` (or ``X-ref``) is present.
 
-    The ``X-ref`` form covers the developer guide's ``city-streets-metadata``
-    next to ``city-streets-ref`` (spec 5.2).
+    The pairing is the registry's (:func:`augman.groundtruth.label_for`); the ``X-ref``
+    form covers the developer guide's ``city-streets-metadata`` next to
+    ``city-streets-ref`` (spec 5.2). A bare ``-metadata`` describes nothing.
     """
     present = set(keys)
-    pairs = []
-    for key in keys:
-        if key.endswith(METADATA) and len(key) > len(METADATA):
-            base = key[: -len(METADATA)]
-            if base in present:
-                pairs.append((base, key))
-            elif base + "-ref" in present:
-                pairs.append((base + "-ref", key))
-    return pairs
+    return [
+        (label, key)
+        for key in keys
+        if len(key) > len(METADATA_SUFFIX) and (label := label_for(key, present)) is not None
+    ]
 
 
 def collect(source: Source, attrs: Sequence[str] | None = None) -> Stats:

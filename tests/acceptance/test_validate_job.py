@@ -313,6 +313,40 @@ def test_semantic_segmentation_reads_the_image_first(
     assert [c for c in codes(report) if c.startswith("AM5")] == expected
 
 
+@pytest.mark.parametrize(
+    ("image", "label_type", "expected"),
+    [
+        ("object-detection", "groundtruth/object-detection", []),
+        ("object-detection", "groundtruth/object_detection", []),  # the registry's other spelling
+        ("image-classification", "groundtruth/label-verification", []),
+        ("object-detection", "groundtruth/image-classification", ["AM523"]),
+        ("object-detection", "groundtruth/text-classification", ["AM523"]),  # BlazingText's
+        ("object-detection", "groundtruth/text-classification-multilabel", ["AM523"]),
+        ("object-detection", "groundtruth/object-detection-custom", ["AM523"]),  # unknown type
+        ("object-detection", "groundtruth/video-object-tracking", ["AM524"]),
+        ("object-detection", "groundtruth/point_cloud_object_detection", ["AM524"]),
+        ("semantic-segmentation", "groundtruth/point_cloud_single_frame_semantic_segmentation",
+         ["AM524"]),
+        ("object-detection", "groundtruth/text-span", ["AM524"]),  # no built-in algorithm does NER
+    ],
+)  # fmt: skip
+def test_the_label_types_an_algorithm_trains_on_are_the_registrys(
+    job: Any, tmp_path: Path, image: str, label_type: str, expected: list[str]
+) -> None:
+    manifest = BOXES.replace('"type": "groundtruth/object-detection"', f'"type": "{label_type}"')
+    request = algorithm_request(
+        image, ["source-ref", "bounding-box"], "application/x-recordio",
+        num_classes="2", num_training_samples="3",
+    )  # fmt: skip
+    report = augman.validate_job(str(job(request, manifest)), mirrors=[mirror(tmp_path)])
+    found = [f for f in report.findings if f.code in ("AM523", "AM524")]
+    assert [f.code for f in found] == expected
+    if expected == ["AM523"]:
+        assert f"{image} trains on groundtruth/" in found[0].message
+    if expected == ["AM524"]:
+        assert f"no built-in algorithm, {image} included, trains on it" in found[0].message
+
+
 def test_an_image_that_is_not_built_in_gets_no_algorithm_rules(job: Any, tmp_path: Path) -> None:
     request = algorithm_request("my-own-trainer", ["bounding-box"], "text/plain")
     channel(request)["RecordWrapperType"] = "None"

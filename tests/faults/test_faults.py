@@ -375,8 +375,8 @@ LINKS = {
 }
 
 
-@pytest.mark.parametrize("case", LINKS, ids=list(LINKS))
-def test_links_below_a_mirror_folder_are_refused(cli: Any, tmp_path: Path, case: str) -> None:
+def linked_mirror(tmp_path: Path, case: str) -> tuple[Path, str]:
+    """A mirror folder with the link of ``case`` in it; the key that reaches the link."""
     folder, outside = tmp_path / "mirror", tmp_path / "outside"
     folder.mkdir()
     outside.mkdir()
@@ -384,11 +384,53 @@ def test_links_below_a_mirror_folder_are_refused(cli: Any, tmp_path: Path, case:
     (folder / "real.jpg").write_bytes(b"real")
     key, make = LINKS[case]
     make(folder, outside)
+    return folder, key
+
+
+@pytest.mark.parametrize("case", LINKS, ids=list(LINKS))
+def test_links_below_a_mirror_folder_are_refused(cli: Any, tmp_path: Path, case: str) -> None:
+    folder, key = linked_mirror(tmp_path, case)
     result = mirror_run(cli, tmp_path, folder, key)
     assert result.exit_code == 2
     assert "is a symbolic link" in result.output
     assert "hint: a mirror is read without following symbolic links" in result.output
     assert not (tmp_path / "out.rec").exists()
+
+
+def check_refs_in_mirror(run: Any, tmp_path: Path, folder: Path, key: str) -> Any:
+    path = manifest(tmp_path / "m.manifest", [f"s3://{BUCKET}/{key}"])
+    args = ["validate", str(path), "--check-refs", "--mirror", f"s3://{BUCKET}={folder}"]
+    return run(*args, "--format", "json")
+
+
+@pytest.mark.parametrize("case", LINKS, ids=list(LINKS))
+def test_check_refs_refuses_the_links_stream_refuses(cli: Any, tmp_path: Path, case: str) -> None:
+    """--check-refs maps keys to mirror files as stream does: a link below the folder is AM313."""
+    folder, key = linked_mirror(tmp_path, case)
+    result = check_refs_in_mirror(cli, tmp_path, folder, key)
+    assert result.exit_code == 1, result.output
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "AM313"
+    assert "is a symbolic link" in finding["message"]
+
+
+def test_a_fifo_in_a_mirror_is_ref_unreadable_under_check_refs_never_waited_for(
+    run_augman: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    os.mkfifo(folder / "k.jpg")  # nobody writes: opening it for reading would hang forever
+    (folder / "ok.jpg").write_bytes(b"\xff\xd8")
+    path = manifest(tmp_path / "m.manifest", [f"s3://{BUCKET}/k.jpg", f"s3://{BUCKET}/ok.jpg"])
+    result = run_augman(
+        "validate", path, "--check-refs=content", "--mirror", f"s3://{BUCKET}={folder}",
+        "--format", "json", timeout=20,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    found = [(f["line"], f["code"]) for f in json.loads(result.stdout)["findings"]]
+    assert found[0] == (1, "AM313") and all(line != 1 for line, _ in found[1:])
+    message = json.loads(result.stdout)["findings"][0]["message"]
+    assert f"{folder}/k.jpg is a FIFO, not a regular file" in message
 
 
 def test_a_folder_swapped_for_a_link_after_the_mirror_is_set_up_is_refused(tmp_path: Path) -> None:

@@ -22,7 +22,14 @@ from hypothesis import strategies as st
 import augman
 from augman.checking import labels as checking_labels
 from augman.checking.labels import LabelChecker
-from augman.groundtruth import TASK_TYPES, label_attributes, label_for, structs, task_for
+from augman.groundtruth import (
+    TASK_TYPES,
+    label_attributes,
+    label_for,
+    structs,
+    task_for,
+    tasks_for,
+)
 from augman.groundtruth.exact import exact_problems
 from augman.groundtruth.rules import column_problems
 from augman.groundtruth.schemas import schema_of, validator_of
@@ -72,6 +79,24 @@ def test_the_registry_names_labels_by_their_metadata() -> None:
     assert task_for("groundtruth/object_detection") is task_for("groundtruth/object-detection")
     assert task_for("groundtruth/nope") is None
     assert set(TASK_TYPES) >= {"groundtruth/text-span", "groundtruth/point_cloud_object_tracking"}
+
+
+def test_the_registry_says_which_built_in_algorithm_trains_on_which_task() -> None:
+    names = {algorithm: [task.name for task in tasks_for(algorithm)]
+             for algorithm in ("image-classification", "object-detection", "blazingtext")}  # fmt: skip
+    assert names == {
+        "image-classification": [
+            "image-classification", "image-classification-multilabel", "label-verification"
+        ],
+        "object-detection": ["object-detection"],
+        "blazingtext": ["text-classification", "text-classification-multilabel"],
+    }  # fmt: skip
+    untrained = [task.name for task in TASK_TYPES.values() if not task.algorithms]
+    assert sorted(set(untrained)) == [
+        "point-cloud-object-detection", "point-cloud-object-tracking",
+        "point-cloud-semantic-segmentation", "text-span", "video-object-detection",
+        "video-object-tracking",
+    ]  # fmt: skip
 
 
 def _decode_label(task: Any, raw: bytes) -> Any:

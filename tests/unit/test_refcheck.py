@@ -321,6 +321,23 @@ def test_mirrors_are_checked_on_disk_with_the_same_findings(
     assert [f.severity.value for f in unknown.findings if f.code == "AM312"] == ["warning"]
 
 
+def test_mirror_keys_are_mapped_as_stream_maps_them(
+    tmp_path: Path, write_manifest: Callable[..., Path]
+) -> None:
+    """'..' is taken by name, as stream takes it: inside the folder it is fine; past it, or
+    a key that starts with '/' after the prefix, is AM313."""
+    images = tmp_path / "images"
+    (images / "sub").mkdir(parents=True)
+    (images / "1.jpg").write_bytes(jpeg(10, 10))
+    path = write_manifest(
+        *ref_lines("images/sub/../1.jpg", "images/./sub//../1.jpg", "images/sub/../../1.jpg",
+                   "images//1.jpg", "images/1.jpg/"),
+    )  # fmt: skip
+    report = check(path, None, mirrors=[f"s3://{BUCKET}/images={images}"], attrs=["source-ref"])
+    assert codes(report) == [(3, "AM313"), (4, "AM313"), (5, "AM305")]
+    assert f"leads outside the mirror folder {images}" in report.findings[0].message
+
+
 def test_the_api_takes_a_list_of_uses(bucket: Any) -> None:
     bucket.put_object(Bucket=BUCKET, Key="1.jpg", Body=b"x")
     uses = [("job.json", 3, "source-ref", f"s3://{BUCKET}/1.jpg"),
