@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import array
+import fcntl
 import os
 import pty
 import subprocess
+import termios
 import time
 
 from tests.conftest import augman_command, subprocess_env
 
 LINE = b'{"source-ref":"s3://my-bucket/a.jpg","class":1}\n'
+
+
+def _until_read(pipe: int, timeout: float = 30) -> None:
+    """Wait until the reader has taken everything written to ``pipe`` so far."""
+    waited = time.monotonic() + timeout
+    left = array.array("i", [1])
+    while time.monotonic() < waited:
+        fcntl.ioctl(pipe, termios.FIONREAD, left)
+        if left[0] == 0:
+            return
+        time.sleep(0.01)
+    raise AssertionError("augman did not read its stdin")
 
 
 def _validate_slowly(stderr_is_terminal: bool, pause: float) -> tuple[bytes, bytes, int]:
@@ -23,6 +38,7 @@ def _validate_slowly(stderr_is_terminal: bool, pause: float) -> tuple[bytes, byt
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(LINE)
     proc.stdin.flush()
+    _until_read(proc.stdin.fileno())  # augman has started (slow to import on a busy machine)
     time.sleep(pause)
     proc.stdin.write(LINE * 10)
     proc.stdin.close()
