@@ -165,33 +165,37 @@ class _Pair:
         joined = _NEWLINE.join(values)
         if _MARK not in joined:
             return  # no Ground Truth type here (3D frames' source-ref-metadata, user columns)
-        metas, whole = decode_all((structs.METADATA,), values, joined)
-        kinds = set(map(type, metas))
-        if whole and len(kinds) == 1:  # the common case: one task, every value decoded
-            task = structs.TAGGED[kinds.pop()]
+        metas, whole, same = decode_repeated((structs.METADATA,), values, joined)
+        kinds = {type(metas[0])} if same else set(map(type, metas))
+        # the common case: one task (its types may be spelt two ways), every value decoded
+        if whole and len(tasks := {structs.TAGGED[kind] for kind in kinds}) == 1:
+            task = tasks.pop()
             if self.label_key is None:
                 for index in self.where:
                     self.unpaired(index)
             else:
-                self.check_labels(task, self.where, metas)
+                self.check_labels(task, self.where, metas, same)
             return
-        tasks = list(map(structs.TAGGED.get, map(type, metas)))
+        of = list(map(structs.TAGGED.get, map(type, metas)))
         for j in compress(count(), map(is_, metas, repeat(None))):
             self.exact(self.where[j])
         if self.label_key is None:
-            for j in compress(count(), tasks):
+            for j in compress(count(), of):
                 self.unpaired(self.where[j])
             return
-        for each in {task for task in tasks if task is not None}:
-            mine = list(compress(count(), map(is_, tasks, repeat(each))))
-            self.check_labels(each, [self.where[j] for j in mine], [metas[j] for j in mine])
+        for each in {task for task in of if task is not None}:
+            mine = list(map(is_, of, repeat(each)))
+            self.check_labels(each, list(compress(self.where, mine)), list(compress(metas, mine)))
 
-    def check_labels(self, task: TaskType, indexes: list[int], metas: list[Any]) -> None:
-        """Check the labels of lines ``indexes``, whose metadata (``metas``) names ``task``."""
+    def check_labels(
+        self, task: TaskType, indexes: list[int], metas: list[Any], same_metas: bool = False
+    ) -> None:
+        """Check the labels of lines ``indexes``, whose metadata (``metas``) names ``task``;
+        ``same_metas``: every line has the same metadata bytes."""
         label_key = self.label_key
         assert label_key is not None
         values = list(map(getitem, map(self.tops.__getitem__, indexes), repeat(label_key)))
-        labels, whole = decode_all(structs.LABELS[task.name], values, None)
+        labels, whole, same = decode_repeated(structs.LABELS[task.name], values, None)
         if task.kind is LabelKind.ref:
             labels = structs.check_refs(labels)
             whole = whole and None not in labels
@@ -201,6 +205,11 @@ class _Pair:
             good = list(compress(count(), map(is_not, labels, repeat(None))))
             indexes, labels = [indexes[j] for j in good], [labels[j] for j in good]
             metas = [metas[j] for j in good]
+        elif same and same_metas:  # one line stands for them all: the rules go line by line
+            for _, found in column_problems(task, labels[:1], metas[:1], label_key):
+                for index in indexes:
+                    self.report(index, task, found, labels[0])
+            return
         for j, found in column_problems(task, labels, metas, label_key):
             self.report(indexes[j], task, found, labels[j])
 
@@ -269,6 +278,37 @@ def decode_all(
     except _ERRORS:
         decoded = decode_column(decoders, values, joined)
         return decoded, not any(map(is_, decoded, repeat(None)))
+
+
+def decode_repeated(
+    decoders: Sequence[msgspec.json.Decoder[Any]], values: list[Any], joined: bytes | None
+) -> tuple[list[Any], bool, bool]:
+    """:func:`decode_all`, and whether every value is the same bytes (then decoded once).
+
+    Metadata often is (one job, one class map): two length sums and one substring
+    count over the joined column tell, without a pass in Python.
+    """
+    if joined is None:
+        joined = _NEWLINE.join(values)
+    if _same(joined, values):
+        one, whole = decode_all(decoders, values[:1], None)
+        return one * len(values), whole, True
+    decoded, whole = decode_all(decoders, values, joined)
+    return decoded, whole, False
+
+
+def _same(joined: bytes, values: list[Any]) -> bool:
+    """Whether ``values`` (joined by newlines, none holding one, none empty) are all alike.
+
+    n values whose total length is n times the first's length, and n non-overlapping
+    copies of the first: no copy spans a newline, a value holds at most length/L copies,
+    so every value must be exactly one copy.
+    """
+    n = len(values)
+    if n < 2:
+        return False
+    first = values[0]
+    return len(joined) == n * (len(first) + 1) - 1 and joined.count(first) == n
 
 
 def decode_column(

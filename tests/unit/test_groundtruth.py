@@ -197,6 +197,39 @@ def test_the_fast_and_the_exact_way_report_the_same(
     assert fast == exact
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(), st.integers(2, 5), mutated())
+def test_repeated_values_decoded_once_report_what_each_line_would(
+    case: tuple[str, dict[str, Any]], times: int, other: tuple[str, dict[str, Any]]
+) -> None:
+    """Lines whose metadata and label are the same bytes are decoded once (the first
+    stands for all): their findings are each line's own, on every line."""
+    _, line = case
+    alone = _findings([line])
+    repeated = _findings([line] * times)
+    assert repeated == sorted(
+        (n, column, code, message)
+        for n in range(1, times + 1)
+        for _, column, code, message in alone
+    )
+    mixed = [line] * times + [other[1]]  # and one line that is not alike
+    original = checking_labels.decode_all
+    checking_labels.decode_all = lambda decoders, values, joined: ([None] * len(values), False)
+    try:
+        exact = _findings(mixed)
+    finally:
+        checking_labels.decode_all = original
+    assert _findings(mixed) == exact
+
+
+def test_repeated_metadata_with_different_labels_checks_each_label() -> None:
+    good = EXAMPLES["object-detection"](random.Random(1))
+    bad = copy.deepcopy(good)
+    bad["bounding-box"]["annotations"][0]["left"] = 10**6  # outside, same metadata bytes
+    found = _findings([good, bad, good])
+    assert [(n, code) for n, _, code, _ in found] == [(2, "AM407")]
+
+
 # -- every task type: a valid line, and the rules each one can break --------------------------
 
 INVALID = [
