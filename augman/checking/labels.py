@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import compress, count, repeat
-from operator import getitem, gt, is_, is_not
+from operator import getitem, gt, is_, is_not, not_
 from typing import Any
 
 import msgspec
@@ -55,6 +55,7 @@ class LabelChecker:
     def __init__(self, source: str) -> None:
         self.source = source
         self._pairs: dict[tuple[str, ...], tuple[Pair, ...]] = {}
+        self.metadata = MetadataCache()
 
     def check_chunk(
         self,
@@ -165,7 +166,7 @@ class _Pair:
         joined = _NEWLINE.join(values)
         if _MARK not in joined:
             return  # no Ground Truth type here (3D frames' source-ref-metadata, user columns)
-        metas, whole, same = decode_repeated((structs.METADATA,), values, joined)
+        metas, whole, same = self.checker.metadata.decode(self.meta_key, values, joined)
         kinds = {type(metas[0])} if same else set(map(type, metas))
         # the common case: one task (its types may be spelt two ways), every value decoded
         if whole and len(tasks := {structs.TAGGED[kind] for kind in kinds}) == 1:
@@ -278,6 +279,52 @@ def decode_all(
     except _ERRORS:
         decoded = decode_column(decoders, values, joined)
         return decoded, not any(map(is_, decoded, repeat(None)))
+
+
+class MetadataCache:
+    """Metadata Structs kept by raw value, across chunks: a manifest repeats its metadata
+    (one job, a few class maps), and a value seen before costs a hash, not a decode.
+
+    The Structs are shared by the lines that have the same bytes (the rules only read
+    them). A column that seldom hits (a confidence a line) is decoded without the cache
+    for a while: hashing every value would cost it more than it saves.
+    """
+
+    MAX_BYTES = 4 << 20  # of raw values kept; past it the cache starts again
+    REST = 64  # columns of a key decoded without the cache after one that seldom hit
+
+    def __init__(self) -> None:
+        self.structs: dict[bytes, Any] = {}
+        self.size = 0
+        self.resting: dict[str, int] = {}
+
+    def decode(self, key: str, values: list[Any], joined: bytes) -> tuple[list[Any], bool, bool]:
+        """:func:`decode_repeated` of the ``key`` column, through the cache."""
+        resting = self.resting.get(key)
+        if resting or _same(joined, values):
+            if resting:
+                self.resting[key] = resting - 1
+            return decode_repeated((structs.METADATA,), values, joined)
+        cache = self.structs
+        raws = joined.split(_NEWLINE)
+        metas = list(map(cache.get, raws))
+        if all(metas):  # a Struct is true, a value not cached None
+            return metas, True, False
+        todo = list(dict.fromkeys(compress(raws, map(not_, metas))))
+        if len(todo) * 2 > len(raws):
+            self.resting[key] = self.REST
+        decoded, whole = decode_all(
+            (structs.METADATA,), todo, joined if len(todo) == len(raws) else None
+        )
+        size = sum(map(len, todo))
+        if self.size + size > self.MAX_BYTES:
+            cache.clear()
+            self.size = 0
+        new = dict(zip(todo, decoded, strict=True))
+        cache.update(new if whole else {raw: m for raw, m in new.items() if m is not None})
+        self.size += size
+        metas = list(map(new.get, raws, metas))  # the new where there were none
+        return metas, whole and all(metas), False
 
 
 def decode_repeated(

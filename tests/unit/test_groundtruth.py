@@ -230,6 +230,29 @@ def test_repeated_metadata_with_different_labels_checks_each_label() -> None:
     assert [(n, code) for n, _, code, _ in found] == [(2, "AM407")]
 
 
+def test_metadata_seen_in_an_earlier_chunk_still_has_each_label_checked() -> None:
+    checker = LabelChecker("m")
+    rng = random.Random(3)
+    lines = [EXAMPLES["semantic-segmentation"](rng) for _ in range(40)]
+    meta = lines[0]["city-streets-ref-metadata"]
+    for line in lines:
+        line["city-streets-ref-metadata"] = meta  # one job's metadata, on every line
+    bad_meta = copy.deepcopy(meta)
+    bad_meta["internal-color-map"]["0"]["confidence"] = 2  # AM408, in both chunks
+    found = []
+    for first in (0, 100):
+        chunk = copy.deepcopy(lines)
+        chunk[5]["city-streets-ref"] = "http://not-s3/x.png"  # AM401, metadata seen before
+        chunk[7]["city-streets-ref-metadata"] = bad_meta
+        raw = [json.dumps(line).encode() + b"\n" for line in chunk]
+        tops = [msgspec.json.decode(line, type=dict[str, msgspec.Raw]) for line in raw]
+        numbers = range(first + 1, first + len(raw) + 1)
+        result = checker.check_chunk(numbers, raw, list(tops), [tuple(top) for top in tops])
+        found += sorted((f.line, f.code) for each in result.values() for f in each)
+    assert found == [(6, "AM401"), (8, "AM408"), (106, "AM401"), (108, "AM408")]
+    assert len(checker.metadata.structs) == 1  # the good metadata, decoded once for both chunks
+
+
 # -- every task type: a valid line, and the rules each one can break --------------------------
 
 INVALID = [
