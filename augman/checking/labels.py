@@ -12,7 +12,6 @@ mention ``"groundtruth/`` cost one substring search per column.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import compress, count, repeat
 from operator import getitem, gt, is_, is_not, not_
@@ -81,17 +80,14 @@ class LabelChecker:
             return {}
         if len(distinct) == 1:
             return {pair: list(range(len(keysets))) for pair in pairs[keysets[0]]}
-        # one hash of each line's key set, then a C-level sort of small ints (stable, so
-        # each key set's lines stay in order)
-        numbered = {keys: n for n, keys in enumerate(k for k in distinct if pairs[k])}
-        ids = list(map(numbered.get, keysets, repeat(-1)))
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        ranked = list(map(ids.__getitem__, order))
+        # each line's index appended to its key set's list: one hash of its key set
+        appends = {keys: [].append for keys in distinct if pairs[keys]}
+        for append, index in zip(map(appends.get, keysets, repeat(_skip)), count()):
+            append(index)
         groups: dict[Pair, list[int]] = {}
-        for keys, n in numbered.items():
-            where = order[bisect_left(ranked, n) : bisect_right(ranked, n)]
+        for keys, append in appends.items():
             for pair in pairs[keys]:
-                groups.setdefault(pair, []).extend(where)
+                groups.setdefault(pair, []).extend(append.__self__)  # type: ignore[attr-defined]
         for where in groups.values():
             where.sort()  # runs from several key sets (linear when there is one)
         return groups
@@ -258,6 +254,10 @@ class _Pair:
     def add(self, index: int, key: str, code: str, message: str) -> None:
         column = key_column(self.lines[index], key)
         self.checker.add(self.found, index, self.numbers[index], column, code, message, key)
+
+
+def _skip(index: int) -> None:
+    """Stands for the list of a key set without metadata: its lines are not kept."""
 
 
 def _for_groundtruth(top: Top) -> bool:
