@@ -81,13 +81,14 @@ class LabelChecker:
         if len(distinct) == 1:
             return {pair: list(range(len(keysets))) for pair in pairs[keysets[0]]}
         # each line's index appended to its key set's list: one hash of its key set
-        appends = {keys: [].append for keys in distinct if pairs[keys]}
+        lists: dict[tuple[str, ...], list[int]] = {keys: [] for keys in distinct if pairs[keys]}
+        appends = {keys: where.append for keys, where in lists.items()}
         for append, index in zip(map(appends.get, keysets, repeat(_skip)), count()):
             append(index)
         groups: dict[Pair, list[int]] = {}
-        for keys, append in appends.items():
+        for keys, where in lists.items():
             for pair in pairs[keys]:
-                groups.setdefault(pair, []).extend(append.__self__)  # type: ignore[attr-defined]
+                groups.setdefault(pair, []).extend(where)
         for where in groups.values():
             where.sort()  # runs from several key sets (linear when there is one)
         return groups
