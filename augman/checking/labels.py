@@ -44,6 +44,7 @@ _MARK = b'"groundtruth/'
 _NEWLINE = b"\n"
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 SMALL = 16  # a run this short that fails to decode as a whole is decoded value by value
+_CHECKS = {LabelKind.ref: structs.check_refs, LabelKind.class_id: structs.check_class_ids}
 Pair = tuple[str, str | None]  # (metadata key, its label attribute or None)
 Found = dict[int, list[Finding]]
 
@@ -194,8 +195,8 @@ class _Pair:
         assert label_key is not None
         values = list(map(getitem, map(self.tops.__getitem__, indexes), repeat(label_key)))
         labels, whole, same = decode_repeated(structs.LABELS[task.name], values, None)
-        if task.kind is LabelKind.ref:
-            labels = structs.check_refs(labels)
+        if task.kind is LabelKind.ref or task.kind is LabelKind.class_id:
+            labels = _CHECKS[task.kind](labels)
             whole = whole and None not in labels
         if not whole:
             for j in compress(count(), map(is_, labels, repeat(None))):

@@ -81,7 +81,11 @@ def _decode_label(task: Any, raw: bytes) -> Any:
             label = decoder.decode(raw)
         except msgspec.ValidationError:
             continue
-        return structs.check_refs([label])[0] if task.kind is LabelKind.ref else label
+        if task.kind is LabelKind.ref:
+            return structs.check_refs([label])[0]
+        if task.kind is LabelKind.class_id:
+            return structs.check_class_ids([label])[0]
+        return label
     return None
 
 
@@ -251,6 +255,22 @@ def test_metadata_seen_in_an_earlier_chunk_still_has_each_label_checked() -> Non
         found += sorted((f.line, f.code) for each in result.values() for f in each)
     assert found == [(6, "AM401"), (8, "AM408"), (106, "AM401"), (108, "AM408")]
     assert len(checker.metadata.structs) == 1  # the good metadata, decoded once for both chunks
+
+
+@pytest.mark.parametrize("label", ["12", "007", "\u00b2", "\u0661", "", "1\n", "-1", " 1", 3])
+def test_a_class_id_string_is_held_to_ascii_digits_as_the_schema_does(label: Any) -> None:
+    lines = [EXAMPLES["text-classification"](random.Random(i)) for i in range(3)]
+    lines[1]["species"] = label
+    fast = _findings(lines)
+    original = checking_labels.decode_all
+    checking_labels.decode_all = lambda decoders, values, joined: ([None] * len(values), False)
+    try:
+        assert fast == _findings(lines)
+    finally:
+        checking_labels.decode_all = original
+    task = TASKS["text-classification"]
+    valid = validator_of(task).is_valid({"label": label, "metadata": lines[1]["species-metadata"]})
+    assert [line for line, *_ in fast] == ([] if valid else [2])  # "1\n" passes the pattern
 
 
 # -- every task type: a valid line, and the rules each one can break --------------------------
