@@ -12,10 +12,9 @@ mention ``"groundtruth/`` cost one substring search per column.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import compress, count, repeat
-from operator import getitem, gt, is_, is_not
+from operator import getitem, gt, is_, is_not, not_
 from typing import Any
 
 import msgspec
@@ -45,6 +44,7 @@ _MARK = b'"groundtruth/'
 _NEWLINE = b"\n"
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 SMALL = 16  # a run this short that fails to decode as a whole is decoded value by value
+_CHECKS = {LabelKind.ref: structs.check_refs, LabelKind.class_id: structs.check_class_ids}
 Pair = tuple[str, str | None]  # (metadata key, its label attribute or None)
 Found = dict[int, list[Finding]]
 
@@ -55,6 +55,7 @@ class LabelChecker:
     def __init__(self, source: str) -> None:
         self.source = source
         self._pairs: dict[tuple[str, ...], tuple[Pair, ...]] = {}
+        self.metadata = MetadataCache()
 
     def check_chunk(
         self,
@@ -80,15 +81,13 @@ class LabelChecker:
             return {}
         if len(distinct) == 1:
             return {pair: list(range(len(keysets))) for pair in pairs[keysets[0]]}
-        # one hash of each line's key set, then a C-level sort of small ints (stable, so
-        # each key set's lines stay in order)
-        numbered = {keys: n for n, keys in enumerate(k for k in distinct if pairs[k])}
-        ids = list(map(numbered.get, keysets, repeat(-1)))
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        ranked = list(map(ids.__getitem__, order))
+        # each line's index appended to its key set's list: one hash of its key set
+        lists: dict[tuple[str, ...], list[int]] = {keys: [] for keys in distinct if pairs[keys]}
+        appends = {keys: where.append for keys, where in lists.items()}
+        for append, index in zip(map(appends.get, keysets, repeat(_skip)), count()):
+            append(index)
         groups: dict[Pair, list[int]] = {}
-        for keys, n in numbered.items():
-            where = order[bisect_left(ranked, n) : bisect_right(ranked, n)]
+        for keys, where in lists.items():
             for pair in pairs[keys]:
                 groups.setdefault(pair, []).extend(where)
         for where in groups.values():
@@ -165,35 +164,39 @@ class _Pair:
         joined = _NEWLINE.join(values)
         if _MARK not in joined:
             return  # no Ground Truth type here (3D frames' source-ref-metadata, user columns)
-        metas, whole = decode_all((structs.METADATA,), values, joined)
-        kinds = set(map(type, metas))
-        if whole and len(kinds) == 1:  # the common case: one task, every value decoded
-            task = structs.TAGGED[kinds.pop()]
+        metas, whole, same = self.checker.metadata.decode(self.meta_key, values, joined)
+        kinds = {type(metas[0])} if same else set(map(type, metas))
+        # the common case: one task (its types may be spelt two ways), every value decoded
+        if whole and len(tasks := {structs.TAGGED[kind] for kind in kinds}) == 1:
+            task = tasks.pop()
             if self.label_key is None:
                 for index in self.where:
                     self.unpaired(index)
             else:
-                self.check_labels(task, self.where, metas)
+                self.check_labels(task, self.where, metas, same)
             return
-        tasks = list(map(structs.TAGGED.get, map(type, metas)))
+        of = list(map(structs.TAGGED.get, map(type, metas)))
         for j in compress(count(), map(is_, metas, repeat(None))):
             self.exact(self.where[j])
         if self.label_key is None:
-            for j in compress(count(), tasks):
+            for j in compress(count(), of):
                 self.unpaired(self.where[j])
             return
-        for each in {task for task in tasks if task is not None}:
-            mine = list(compress(count(), map(is_, tasks, repeat(each))))
-            self.check_labels(each, [self.where[j] for j in mine], [metas[j] for j in mine])
+        for each in {task for task in of if task is not None}:
+            mine = list(map(is_, of, repeat(each)))
+            self.check_labels(each, list(compress(self.where, mine)), list(compress(metas, mine)))
 
-    def check_labels(self, task: TaskType, indexes: list[int], metas: list[Any]) -> None:
-        """Check the labels of lines ``indexes``, whose metadata (``metas``) names ``task``."""
+    def check_labels(
+        self, task: TaskType, indexes: list[int], metas: list[Any], same_metas: bool = False
+    ) -> None:
+        """Check the labels of lines ``indexes``, whose metadata (``metas``) names ``task``;
+        ``same_metas``: every line has the same metadata bytes."""
         label_key = self.label_key
         assert label_key is not None
         values = list(map(getitem, map(self.tops.__getitem__, indexes), repeat(label_key)))
-        labels, whole = decode_all(structs.LABELS[task.name], values, None)
-        if task.kind is LabelKind.ref:
-            labels = structs.check_refs(labels)
+        labels, whole, same = decode_repeated(structs.LABELS[task.name], values, None)
+        if task.kind is LabelKind.ref or task.kind is LabelKind.class_id:
+            labels = _CHECKS[task.kind](labels)
             whole = whole and None not in labels
         if not whole:
             for j in compress(count(), map(is_, labels, repeat(None))):
@@ -201,6 +204,11 @@ class _Pair:
             good = list(compress(count(), map(is_not, labels, repeat(None))))
             indexes, labels = [indexes[j] for j in good], [labels[j] for j in good]
             metas = [metas[j] for j in good]
+        elif same and same_metas:  # one line stands for them all: the rules go line by line
+            for _, found in column_problems(task, labels[:1], metas[:1], label_key):
+                for index in indexes:
+                    self.report(index, task, found, labels[0])
+            return
         for j, found in column_problems(task, labels, metas, label_key):
             self.report(indexes[j], task, found, labels[j])
 
@@ -250,6 +258,10 @@ class _Pair:
         self.checker.add(self.found, index, self.numbers[index], column, code, message, key)
 
 
+def _skip(index: int) -> None:
+    """Stands for the list of a key set without metadata: its lines are not kept."""
+
+
 def _for_groundtruth(top: Top) -> bool:
     """A line Ground Truth reads or wrote: inline ``source`` text, or a Ground Truth label.
 
@@ -269,6 +281,83 @@ def decode_all(
     except _ERRORS:
         decoded = decode_column(decoders, values, joined)
         return decoded, not any(map(is_, decoded, repeat(None)))
+
+
+class MetadataCache:
+    """Metadata Structs kept by raw value, across chunks: a manifest repeats its metadata
+    (one job, a few class maps), and a value seen before costs a hash, not a decode.
+
+    The Structs are shared by the lines that have the same bytes (the rules only read
+    them). A column that seldom hits (a confidence a line) is decoded without the cache
+    for a while: hashing every value would cost it more than it saves.
+    """
+
+    MAX_BYTES = 4 << 20  # of raw values kept; past it the cache starts again
+    REST = 64  # columns of a key decoded without the cache after one that seldom hit
+
+    def __init__(self) -> None:
+        self.structs: dict[bytes, Any] = {}
+        self.size = 0
+        self.resting: dict[str, int] = {}
+
+    def decode(self, key: str, values: list[Any], joined: bytes) -> tuple[list[Any], bool, bool]:
+        """:func:`decode_repeated` of the ``key`` column, through the cache."""
+        resting = self.resting.get(key)
+        if resting or _same(joined, values):
+            if resting:
+                self.resting[key] = resting - 1
+            return decode_repeated((structs.METADATA,), values, joined)
+        cache = self.structs
+        raws = joined.split(_NEWLINE)
+        metas = list(map(cache.get, raws))
+        if all(metas):  # a Struct is true, a value not cached None
+            return metas, True, False
+        todo = list(dict.fromkeys(compress(raws, map(not_, metas))))
+        if len(todo) * 2 > len(raws):
+            self.resting[key] = self.REST
+        decoded, whole = decode_all(
+            (structs.METADATA,), todo, joined if len(todo) == len(raws) else None
+        )
+        size = sum(map(len, todo))
+        if self.size + size > self.MAX_BYTES:
+            cache.clear()
+            self.size = 0
+        new = dict(zip(todo, decoded, strict=True))
+        cache.update(new if whole else {raw: m for raw, m in new.items() if m is not None})
+        self.size += size
+        metas = list(map(new.get, raws, metas))  # the new where there were none
+        return metas, whole and all(metas), False
+
+
+def decode_repeated(
+    decoders: Sequence[msgspec.json.Decoder[Any]], values: list[Any], joined: bytes | None
+) -> tuple[list[Any], bool, bool]:
+    """:func:`decode_all`, and whether every value is the same bytes (then decoded once).
+
+    Metadata often is (one job, one class map): two length sums and one substring
+    count over the joined column tell, without a pass in Python.
+    """
+    if joined is None:
+        joined = _NEWLINE.join(values)
+    if _same(joined, values):
+        one, whole = decode_all(decoders, values[:1], None)
+        return one * len(values), whole, True
+    decoded, whole = decode_all(decoders, values, joined)
+    return decoded, whole, False
+
+
+def _same(joined: bytes, values: list[Any]) -> bool:
+    """Whether ``values`` (joined by newlines, none holding one, none empty) are all alike.
+
+    n values whose total length is n times the first's length, and n non-overlapping
+    copies of the first: no copy spans a newline, a value holds at most length/L copies,
+    so every value must be exactly one copy.
+    """
+    n = len(values)
+    if n < 2:
+        return False
+    first = values[0]
+    return len(joined) == n * (len(first) + 1) - 1 and joined.count(first) == n
 
 
 def decode_column(

@@ -1,17 +1,17 @@
 """The rules JSON Schema cannot express, on labels already known to fit their schema.
 
 The label and its metadata come as Structs (:mod:`augman.groundtruth.structs`).
-A column of labels is first tested by each kind's ``clean`` test (a few C-level
-passes a line, no messages); only the lines that fail it have their problems
-worked out one by one (:func:`problems`), so both ways always agree. Rule codes are
+A column of labels is first tested by each kind's ``suspects`` test (one loop, no
+messages); only the lines it takes have their problems worked out one by one
+(:func:`problems`), so both ways always agree. Rule codes are
 those of ``augman/checking/rules.py``: AM405-AM411.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain, compress, count, repeat
-from operator import add, and_, attrgetter, contains, getitem, gt, is_, lt, ne, not_, or_
+from itertools import count
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from augman.groundtruth import structs as s
@@ -44,13 +44,10 @@ def column_problems(
         if not attribute.endswith("-ref"):
             yield from ((j, _ref(attribute)) for j in range(len(labels)))
         return
-    clean = _CLEAN.get(kind)
-    if clean is None:
-        return
-    suspects = _COLUMN_SUSPECTS[kind](labels, metas)
+    suspects = _SUSPECTS.get(kind)
     if suspects is None:
-        suspects = set(compress(count(), map(not_, map(clean, labels, metas))))
-    for j in sorted(suspects):
+        return
+    for j in suspects(labels, metas):
         found = problems(task, labels[j], metas[j], attribute)
         if found:
             yield j, found
@@ -63,53 +60,82 @@ def problems(task: TaskType, label: Any, metadata: s.Metadata, attribute: str) -
     return _RULES[task.kind](label, metadata)
 
 
-# -- the clean tests: True when a label has no problem at all ---------------------------------
+# -- which lines of a column may have a problem --------------------------------------------
+#
+# One plain loop a column: on Python 3.11 attribute reads in a loop cost less than
+# the C-level passes (map, zip, chain) that would build columns of boxes first. A line
+# left out must have no problem; a line taken may still have none (an id "3" for the
+# class-map's 3): :func:`problems` decides.
 
-_LEFT, _TOP, _WIDTH, _HEIGHT = map(attrgetter, ("left", "top", "width", "height"))
+
+def _class_ids_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> list[int]:
+    bad = []
+    for j, ids, meta in zip(count(), labels, metas, strict=False):
+        if ids:
+            names = meta.class_map()
+            if names is not None and (not names or not all(map(names.__contains__, ids))):
+                bad.append(j)
+    return bad
+
+
+def _boxes_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> list[int]:
+    bad = []
+    unset = s.UNSET
+    for j, label, meta in zip(count(), labels, metas, strict=False):
+        boxes = label.annotations
+        objects = meta.objects
+        if not boxes or (objects is not unset and len(objects) != len(boxes)):
+            bad.append(j)
+            continue
+        names = meta.class_map_  # as Ground Truth spells it for images
+        if names is unset:
+            names = _ANYTHING if (spelt := meta.class_map()) is None else spelt
+        size = label.image_size[0]
+        width, height = size.width, size.height
+        for box in boxes:
+            left, top = box.left, box.top
+            if (
+                left < 0
+                or top < 0
+                or left + box.width > width
+                or top + box.height > height
+                or box.class_id not in names  # an empty class-map too
+            ):
+                bad.append(j)
+                break
+    return bad
+
+
+def _cuboids_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> list[int]:
+    bad = []
+    for j, label, meta in zip(count(), labels, metas, strict=False):
+        cuboids = label.annotations
+        if not cuboids:
+            bad.append(j)
+            continue
+        names = meta.class_map()
+        if names is not None and (
+            not names or not all(map(names.__contains__, map(_CLASS_ID, cuboids)))
+        ):
+            bad.append(j)
+    return bad
+
+
+def _spans_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> list[int]:
+    bad = []
+    unset = s.UNSET
+    for j, label, meta in zip(count(), labels, metas, strict=False):
+        body, entities = label.annotations, meta.entities
+        if entities is not unset and len(entities) != len(body.entities):
+            bad.append(j)
+            continue
+        known = {item.label for item in body.labels}
+        if not all(entity.label in known for entity in body.entities):
+            bad.append(j)
+    return bad
+
+
 _CLASS_ID = attrgetter("class_id")
-
-
-def _ids_known(ids: Sequence[Any], metadata: s.Metadata) -> bool:
-    names = metadata.class_map()
-    return names is None or not ids or (bool(names) and all(map(names.__contains__, ids)))
-
-
-def _boxes_clean(label: s.Boxes, metadata: s.Detected) -> bool:
-    boxes = label.annotations
-    if not boxes:
-        return False
-    objects = metadata.objects
-    if objects is not s.UNSET and len(objects) != len(boxes):
-        return False
-    size = label.image_size[0]
-    if min(map(_LEFT, boxes)) < 0 or min(map(_TOP, boxes)) < 0:
-        return False
-    if max(map(add, map(_LEFT, boxes), map(_WIDTH, boxes))) > size.width:
-        return False
-    if max(map(add, map(_TOP, boxes), map(_HEIGHT, boxes))) > size.height:
-        return False
-    return _ids_known(list(map(_CLASS_ID, boxes)), metadata)
-
-
-def _cuboids_clean(label: s.Cuboids, metadata: s.Mapped) -> bool:
-    cuboids = label.annotations
-    return bool(cuboids) and _ids_known(list(map(_CLASS_ID, cuboids)), metadata)
-
-
-def _spans_clean(label: s.Spans, metadata: s.Spanned) -> bool:
-    body, entities = label.annotations, metadata.entities
-    if entities is not s.UNSET and len(entities) != len(body.entities):
-        return False
-    known = {item.label for item in body.labels}
-    return all(entity.label in known for entity in body.entities)
-
-
-# -- the same tests over a whole column at once: which lines may have a problem --------------
-
-_ANNOTATIONS, _OBJECTS, _IMAGE_SIZE = map(attrgetter, ("annotations", "objects", "image_size"))
-_CLASS_MAP = attrgetter("class_map_")  # the class-map as Ground Truth spells it for images
-_BOX = attrgetter("left", "top", "width", "height")
-Suspects = set[int] | None  # None: every line must be tested on its own
 
 
 class _Anything:
@@ -121,77 +147,11 @@ class _Anything:
 
 _ANYTHING = _Anything()
 
-
-def _unknown_ids(ids: list[Any], counts: list[int], metas: Sequence[Any]) -> set[int]:
-    """Lines with an id (``counts[j]`` of them on line j) that is not a key of their
-    class map, or with ids and an empty class map."""
-    maps: list[Any] = list(map(_CLASS_MAP, metas))
-    if any(map(is_, maps, repeat(s.UNSET))):
-        maps = [meta.class_map() for meta in metas]  # spelt class_map, or none
-        maps = [_ANYTHING if names is None else names for names in maps]
-    bad = set(compress(count(), map(and_, map(bool, counts), map(not_, maps))))
-    known = list(map(contains, chain.from_iterable(map(repeat, maps, counts)), ids))
-    if not all(known):
-        bad.update(compress(_line_of_each(counts), map(not_, known)))
-    return bad
-
-
-def _line_of_each(counts: list[int]) -> Iterator[int]:
-    """The line of each item when line j has ``counts[j]`` items."""
-    return chain.from_iterable(map(repeat, count(), counts))
-
-
-def _class_ids_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
-    counts = list(map(len, labels))
-    return _unknown_ids(list(chain.from_iterable(labels)), counts, metas)
-
-
-def _boxes_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
-    boxes_of = list(map(_ANNOTATIONS, labels))
-    counts = list(map(len, boxes_of))
-    bad = set(compress(count(), map(not_, counts)))  # no boxes
-    try:
-        bad.update(compress(count(), map(ne, map(len, map(_OBJECTS, metas)), counts)))
-    except TypeError:  # a line without objects
-        return None
-    boxes = list(chain.from_iterable(boxes_of))
-    if not boxes:
-        return bad
-    lefts, tops, widths, heights = zip(*map(_BOX, boxes), strict=True)  # one pass, then columns
-    sizes = list(map(getitem, map(_IMAGE_SIZE, labels), repeat(0)))
-    for starts, lengths, limit in ((lefts, widths, _WIDTH), (tops, heights, _HEIGHT)):
-        limits = list(chain.from_iterable(map(repeat, map(limit, sizes), counts)))
-        ends = list(map(add, starts, lengths))
-        if min(starts) < 0 or any(map(gt, ends, limits)):
-            outside = map(or_, map(lt, starts, repeat(0)), map(gt, ends, limits))
-            bad.update(compress(_line_of_each(counts), outside))
-    return bad | _unknown_ids(list(map(_CLASS_ID, boxes)), counts, metas)
-
-
-def _cuboids_suspects(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
-    cuboids_of = list(map(_ANNOTATIONS, labels))
-    counts = list(map(len, cuboids_of))
-    bad = set(compress(count(), map(not_, counts)))
-    ids = list(map(_CLASS_ID, chain.from_iterable(cuboids_of)))
-    return bad | _unknown_ids(ids, counts, metas)
-
-
-def _line_by_line(labels: Sequence[Any], metas: Sequence[Any]) -> Suspects:
-    return None
-
-
-_COLUMN_SUSPECTS: dict[LabelKind, Callable[[Sequence[Any], Sequence[Any]], Suspects]] = {
+_SUSPECTS: dict[LabelKind, Callable[[Sequence[Any], Sequence[Any]], list[int]]] = {
     LabelKind.class_ids: _class_ids_suspects,
     LabelKind.boxes: _boxes_suspects,
     LabelKind.cuboids: _cuboids_suspects,
-    LabelKind.spans: _line_by_line,
-}
-
-_CLEAN: dict[LabelKind, Callable[[Any, Any], bool]] = {
-    LabelKind.class_ids: _ids_known,
-    LabelKind.boxes: _boxes_clean,
-    LabelKind.cuboids: _cuboids_clean,
-    LabelKind.spans: _spans_clean,
+    LabelKind.spans: _spans_suspects,
 }
 
 # -- the problems, with messages ----------------------------------------------------------

@@ -32,6 +32,11 @@ ClassMap = dict[IdKey, str]
 Ref = Annotated[str, Meta(pattern="^s3://")]
 
 
+class AnyObject(Struct, gc=False):
+    """Any JSON object, its members skipped unread (what a schema's bare ``"type": "object"``
+    allows): no dict is built."""
+
+
 def _opt(name: str) -> Any:
     return field(default=UNSET, name=name)
 
@@ -89,7 +94,7 @@ class Cuboid(Struct, gc=False, rename="kebab"):
     roll: float | UnsetType = UNSET
     pitch: float | UnsetType = UNSET
     yaw: float | UnsetType = UNSET
-    label_category_attributes: dict[str, Any] | UnsetType = UNSET
+    label_category_attributes: AnyObject | UnsetType = UNSET
 
 
 class UnderscoreCuboid(Cuboid, gc=False):
@@ -205,7 +210,7 @@ class PointCloudSegmented(Metadata, gc=False):
 
 
 class PointCloudDetected(Mapped, gc=False):
-    objects: list[dict[str, Any]] | UnsetType = UNSET
+    objects: list[AnyObject] | UnsetType = UNSET
 
 
 class PointCloudTracked(Mapped, gc=False):
@@ -253,11 +258,21 @@ TAGGED: dict[type[Metadata], TaskType] = {struct: TASK_TYPES[t] for t, struct in
 METADATA = msgspec.json.Decoder(Union[tuple(TAGGED)])  # type: ignore[valid-type]  # noqa: UP007
 # -ref labels decode as plain strings, their "s3://" tested a column at a time (check_refs):
 # a regular expression a value costs more than the decoding
-_FAST = {**_LABELS, LabelKind.ref: (str,)}
+# and a class id written as a string is tested for its digits a column at a time
+# (check_class_ids), not by the pattern a value
+_FAST = {**_LABELS, LabelKind.ref: (str,), LabelKind.class_id: (Union[Count, str],)}  # noqa: UP007
 LABELS: dict[str, tuple[msgspec.json.Decoder[Any], ...]] = {
     task.name: tuple(msgspec.json.Decoder(shape) for shape in _FAST[task.kind])
     for task in TASK_TYPES.values()
 }
+
+
+def check_class_ids(labels: list[Any]) -> list[Any]:
+    """Class id labels decoded as ints or strings, with None for strings not all ASCII digits."""
+    strings = [label for label in labels if type(label) is str]
+    if not strings or (all(map(str.isascii, strings)) and all(map(str.isdigit, strings))):
+        return labels
+    return [v if type(v) is not str or (v.isascii() and v.isdigit()) else None for v in labels]
 
 
 def check_refs(labels: list[Any]) -> list[Any]:

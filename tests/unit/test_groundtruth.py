@@ -106,7 +106,11 @@ def _decode_label(task: Any, raw: bytes) -> Any:
             label = decoder.decode(raw)
         except msgspec.ValidationError:
             continue
-        return structs.check_refs([label])[0] if task.kind is LabelKind.ref else label
+        if task.kind is LabelKind.ref:
+            return structs.check_refs([label])[0]
+        if task.kind is LabelKind.class_id:
+            return structs.check_class_ids([label])[0]
+        return label
     return None
 
 
@@ -220,6 +224,78 @@ def test_the_fast_and_the_exact_way_report_the_same(
     finally:
         checking_labels.decode_all = original
     assert fast == exact
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(), st.integers(2, 5), mutated())
+def test_repeated_values_decoded_once_report_what_each_line_would(
+    case: tuple[str, dict[str, Any]], times: int, other: tuple[str, dict[str, Any]]
+) -> None:
+    """Lines whose metadata and label are the same bytes are decoded once (the first
+    stands for all): their findings are each line's own, on every line."""
+    _, line = case
+    alone = _findings([line])
+    repeated = _findings([line] * times)
+    assert repeated == sorted(
+        (n, column, code, message)
+        for n in range(1, times + 1)
+        for _, column, code, message in alone
+    )
+    mixed = [line] * times + [other[1]]  # and one line that is not alike
+    original = checking_labels.decode_all
+    checking_labels.decode_all = lambda decoders, values, joined: ([None] * len(values), False)
+    try:
+        exact = _findings(mixed)
+    finally:
+        checking_labels.decode_all = original
+    assert _findings(mixed) == exact
+
+
+def test_repeated_metadata_with_different_labels_checks_each_label() -> None:
+    good = EXAMPLES["object-detection"](random.Random(1))
+    bad = copy.deepcopy(good)
+    bad["bounding-box"]["annotations"][0]["left"] = 10**6  # outside, same metadata bytes
+    found = _findings([good, bad, good])
+    assert [(n, code) for n, _, code, _ in found] == [(2, "AM407")]
+
+
+def test_metadata_seen_in_an_earlier_chunk_still_has_each_label_checked() -> None:
+    checker = LabelChecker("m")
+    rng = random.Random(3)
+    lines = [EXAMPLES["semantic-segmentation"](rng) for _ in range(40)]
+    meta = lines[0]["city-streets-ref-metadata"]
+    for line in lines:
+        line["city-streets-ref-metadata"] = meta  # one job's metadata, on every line
+    bad_meta = copy.deepcopy(meta)
+    bad_meta["internal-color-map"]["0"]["confidence"] = 2  # AM408, in both chunks
+    found = []
+    for first in (0, 100):
+        chunk = copy.deepcopy(lines)
+        chunk[5]["city-streets-ref"] = "http://not-s3/x.png"  # AM401, metadata seen before
+        chunk[7]["city-streets-ref-metadata"] = bad_meta
+        raw = [json.dumps(line).encode() + b"\n" for line in chunk]
+        tops = [msgspec.json.decode(line, type=dict[str, msgspec.Raw]) for line in raw]
+        numbers = range(first + 1, first + len(raw) + 1)
+        result = checker.check_chunk(numbers, raw, list(tops), [tuple(top) for top in tops])
+        found += sorted((f.line, f.code) for each in result.values() for f in each)
+    assert found == [(6, "AM401"), (8, "AM408"), (106, "AM401"), (108, "AM408")]
+    assert len(checker.metadata.structs) == 1  # the good metadata, decoded once for both chunks
+
+
+@pytest.mark.parametrize("label", ["12", "007", "\u00b2", "\u0661", "", "1\n", "-1", " 1", 3])
+def test_a_class_id_string_is_held_to_ascii_digits_as_the_schema_does(label: Any) -> None:
+    lines = [EXAMPLES["text-classification"](random.Random(i)) for i in range(3)]
+    lines[1]["species"] = label
+    fast = _findings(lines)
+    original = checking_labels.decode_all
+    checking_labels.decode_all = lambda decoders, values, joined: ([None] * len(values), False)
+    try:
+        assert fast == _findings(lines)
+    finally:
+        checking_labels.decode_all = original
+    task = TASKS["text-classification"]
+    valid = validator_of(task).is_valid({"label": label, "metadata": lines[1]["species-metadata"]})
+    assert [line for line, *_ in fast] == ([] if valid else [2])  # "1\n" passes the pattern
 
 
 # -- every task type: a valid line, and the rules each one can break --------------------------
