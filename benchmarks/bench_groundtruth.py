@@ -5,15 +5,19 @@ every task type in turn (``groundtruth_lines.mixed``: 15 shapes, the spellings
 included), then times, ``--repeat`` times each and alternating: (a) ``for line in f:
 orjson.loads(line)``, (b) ``augman.validate([FILE])`` (labels checked against their
 types), (c) the same with ``groundtruth=False``. Prints the medians and the ratio
-bare / augman (target: >= 0.5 for (b)).
+bare / augman (target: >= 0.5 for (b)). ``--vary-dates`` gives every line its own
+``creation-date``, as real Ground Truth output has (then no two metadata values are the
+same bytes: the honest worst case).
 
-    python benchmarks/bench_groundtruth.py                    # 1,000,000 lines
+    python benchmarks/bench_groundtruth.py --vary-dates       # 1,000,000 lines, a date a line
+    python benchmarks/bench_groundtruth.py                    # 1,000,000 lines, one date
     python benchmarks/bench_groundtruth.py --lines 200000 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import statistics
 import sys
 import time
@@ -32,16 +36,30 @@ from benchmarks.groundtruth_lines import mixed  # noqa: E402
 DATA = HERE / "data"
 
 
-def manifest(lines: int, seed: int) -> Path:
-    path = DATA / f"groundtruth-mixed-{lines}-seed{seed}.manifest"
+START = datetime.datetime(2026, 3, 1, 8)
+
+
+def manifest(lines: int, seed: int, vary_dates: bool = False) -> Path:
+    dates = "-dates" if vary_dates else ""
+    path = DATA / f"groundtruth-mixed-{lines}-seed{seed}{dates}.manifest"
     if not path.exists():
         DATA.mkdir(exist_ok=True)
         partial = path.with_suffix(".partial")
         with open(partial, "wb") as out:
-            for line in mixed(lines, seed):
+            for number, line in enumerate(mixed(lines, seed)):
+                if vary_dates:
+                    _date(line, number)
                 out.write(orjson.dumps(line) + b"\n")
         partial.rename(path)
     return path
+
+
+def _date(line: dict[str, object], number: int) -> None:
+    """Give every metadata value of ``line`` a ``creation-date`` of its own (a second a line)."""
+    moment = START + datetime.timedelta(seconds=number, microseconds=number * 7919 % 10**6)
+    for key, value in line.items():
+        if key.endswith("-metadata") and isinstance(value, dict) and "creation-date" in value:
+            value["creation-date"] = moment.isoformat(timespec="microseconds")
 
 
 def checked(path: Path, groundtruth: bool) -> None:
@@ -55,10 +73,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--vary-dates",
+        action="store_true",
+        help="a creation-date of its own on every line (real output; the worst case)",
+    )
     args = parser.parse_args(argv)
-    path = manifest(args.lines, args.seed)
+    path = manifest(args.lines, args.seed, args.vary_dates)
     size = path.stat().st_size
-    print(f"{path.name}: {args.lines:,} lines, {size / 1e6:,.1f} MB, every Ground Truth task type")
+    dates = "a creation-date a line" if args.vary_dates else "one creation-date"
+    print(
+        f"{path.name}: {args.lines:,} lines, {size / 1e6:,.1f} MB, every Ground Truth task type, {dates}"
+    )
     cases: dict[str, Callable[[], None]] = {
         "bare orjson loop": lambda: bare(path),
         "augman.validate()": lambda: checked(path, True),
