@@ -167,8 +167,11 @@ class _Pair:
         metas, whole, same = self.checker.metadata.decode(self.meta_key, values, joined)
         kinds = {type(metas[0])} if same else set(map(type, metas))
         # the common case: one task (its types may be spelt two ways), every value decoded
-        if whole and len(tasks := {structs.TAGGED[kind] for kind in kinds}) == 1:
+        tasks = {structs.TAGGED.get(kind) for kind in kinds}
+        self.checker.metadata.learn(self.meta_key, next(iter(tasks)) if len(tasks) == 1 else None)
+        if whole and len(tasks) == 1:
             task = tasks.pop()
+            assert task is not None  # every value decoded
             if self.label_key is None:
                 for index in self.where:
                     self.unpaired(index)
@@ -299,6 +302,8 @@ class MetadataCache:
         self.structs: dict[bytes, Any] = {}
         self.size = 0
         self.resting: dict[str, int] = {}
+        # a key's column is tried first with the untagged Struct of the task it had last
+        self.decoders: dict[str, tuple[msgspec.json.Decoder[Any], ...]] = {}
 
     def decode(self, key: str, values: list[Any], joined: bytes) -> tuple[list[Any], bool, bool]:
         """:func:`decode_repeated` of the ``key`` column, through the cache."""
@@ -306,7 +311,7 @@ class MetadataCache:
         if resting or _same(joined, values):
             if resting:
                 self.resting[key] = resting - 1
-            return decode_repeated((structs.METADATA,), values, joined)
+            return decode_repeated(self.decoders.get(key, _UNION), values, joined)
         cache = self.structs
         raws = joined.split(_NEWLINE)
         metas = list(map(cache.get, raws))
@@ -316,7 +321,7 @@ class MetadataCache:
         if len(todo) * 2 > len(raws):
             self.resting[key] = self.REST
         decoded, whole = decode_all(
-            (structs.METADATA,), todo, joined if len(todo) == len(raws) else None
+            self.decoders.get(key, _UNION), todo, joined if len(todo) == len(raws) else None
         )
         size = sum(map(len, todo))
         if self.size + size > self.MAX_BYTES:
@@ -327,6 +332,16 @@ class MetadataCache:
         self.size += size
         metas = list(map(new.get, raws, metas))  # the new where there were none
         return metas, whole and all(metas), False
+
+    def learn(self, key: str, task: TaskType | None) -> None:
+        """Whether the ``key`` column had one task (decoded first with its Struct next time)."""
+        if task is None:
+            self.decoders.pop(key, None)
+        else:
+            self.decoders[key] = (structs.PLAIN[task], structs.METADATA)
+
+
+_UNION = (structs.METADATA,)
 
 
 def decode_repeated(

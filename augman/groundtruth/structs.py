@@ -256,6 +256,33 @@ BY_TYPE: dict[str, type[Metadata]] = {
 }
 TAGGED: dict[type[Metadata], TaskType] = {struct: TASK_TYPES[t] for t, struct in BY_TYPE.items()}
 METADATA = msgspec.json.Decoder(Union[tuple(TAGGED)])  # type: ignore[valid-type]  # noqa: UP007
+
+
+def _plain(task: TaskType) -> type[Metadata]:
+    """The metadata Struct of ``task`` untagged, ``type`` a required field (any of the
+    task's spellings): decoding it needs no scan ahead for the tag, which Ground Truth
+    writes mid-object (about a tenth of a metadata decode). Same fields, same methods."""
+    base = _METADATA[task.name]
+    types = tuple(type_ for type_, each in TASK_TYPES.items() if each is task)
+    fields = [
+        (f.name, f.type, field(default=f.default, name=f.encode_name))
+        for f in msgspec.structs.fields(base)
+    ]
+    struct = msgspec.defstruct(
+        base.__name__ + "Plain",
+        [*fields, ("type", Literal[types])],
+        kw_only=True,
+        gc=False,
+        namespace={"class_map": base.class_map},
+    )
+    return cast("type[Metadata]", struct)
+
+
+_PLAINS = {task: _plain(task) for task in dict.fromkeys(TASK_TYPES.values())}
+TAGGED.update({struct: task for task, struct in _PLAINS.items()})
+PLAIN: dict[TaskType, msgspec.json.Decoder[Any]] = {
+    task: msgspec.json.Decoder(struct) for task, struct in _PLAINS.items()
+}
 # -ref labels decode as plain strings, their "s3://" tested a column at a time (check_refs):
 # a regular expression a value costs more than the decoding
 # and a class id written as a string is tested for its digits a column at a time

@@ -199,6 +199,59 @@ def test_the_structs_never_take_what_the_schema_refuses(case: tuple[str, dict[st
         assert fast == exact_problems(task, line[label_key], meta, label_key)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_a_task_s_untagged_struct_takes_what_the_tagged_union_takes(
+    case: tuple[str, dict[str, Any]],
+) -> None:
+    """A column is decoded first with the untagged Struct of its last task: that Struct
+    takes a metadata value exactly when the tagged union takes it as that task."""
+    _, line = case
+    _, _, meta = _pair(line)
+    raw = json.dumps(meta).encode()
+    try:
+        tagged = structs.METADATA.decode(raw)
+    except msgspec.ValidationError:
+        tagged = None
+    for task, decoder in structs.PLAIN.items():
+        try:
+            plain = decoder.decode(raw)
+        except msgspec.ValidationError:
+            plain = None
+        if tagged is None or structs.TAGGED[type(tagged)] is not task:
+            assert plain is None
+        else:
+            assert plain is not None and structs.TAGGED[type(plain)] is task
+            fields = msgspec.structs.asdict(plain)
+            assert fields.pop("type") == meta["type"]
+            assert fields == msgspec.structs.asdict(tagged)
+
+
+def test_a_key_whose_task_changes_between_chunks_is_checked_as_its_new_task() -> None:
+    checker = LabelChecker("m")
+    rng = random.Random(5)
+    first = [EXAMPLES["image-classification"](rng) for _ in range(30)]
+    label_key, meta_key, _ = _pair(first[0])
+    second = []
+    for _ in range(30):
+        line = EXAMPLES["object-detection"](rng)
+        box_key, box_meta_key, _ = _pair(line)
+        line[label_key], line[meta_key] = line.pop(box_key), line.pop(box_meta_key)
+        second.append(line)
+    second[4][label_key]["annotations"][0]["left"] = 10**6  # AM407
+    second[9][meta_key]["type"] = "groundtruth/image-classification"  # now a bad class id
+    found = []
+    for first_number, chunk in ((1, first), (101, second)):
+        raw = [json.dumps(line).encode() + b"\n" for line in chunk]
+        tops = [msgspec.json.decode(line, type=dict[str, msgspec.Raw]) for line in raw]
+        numbers = range(first_number, first_number + len(raw))
+        result = checker.check_chunk(numbers, raw, list(tops), [tuple(top) for top in tops])
+        found += sorted((f.line, f.code) for each in result.values() for f in each)
+    alone = [(n + 100, code) for n, _, code, _ in _findings(second)]
+    assert found == alone
+    assert (105, "AM407") in found and any(n == 110 for n, _ in found)
+
+
 def _findings(lines: list[dict[str, Any]]) -> list[tuple[int | None, int | None, str, str]]:
     raw = [json.dumps(line).encode() + b"\n" for line in lines]
     tops = [msgspec.json.decode(line, type=dict[str, msgspec.Raw]) for line in raw]
