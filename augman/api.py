@@ -143,12 +143,9 @@ def validate_job(
     the job's region (``refs.region``, else the training image's ECR region) AM310;
     ``max_line_bytes`` is the line limit, as there.
     """
-    from augman import refs as refobjects
     from augman.jobs.check import RefChecking, check_job
 
-    parsed = [
-        m if isinstance(m, refobjects.Mirror) else refobjects.Mirror.parse(m) for m in mirrors
-    ]
+    parsed = _mirrors(mirrors)
     content = _content_options(groundtruth, schema, attr_schemas)
     checking = None
     if check_refs is not None:
@@ -166,6 +163,13 @@ def validate_job(
         max_findings=max_findings, watch=watch, content=content, refs=checking,
         max_line_bytes=max_line_bytes,
     )  # fmt: skip
+
+
+def _mirrors(mirrors: Sequence[Mirror | str]) -> list[Mirror]:
+    """``mirrors`` as :class:`Mirror` values (a string ``s3://bucket/prefix=DIR`` parsed)."""
+    from augman import refs
+
+    return [m if isinstance(m, refs.Mirror) else refs.Mirror.parse(m) for m in mirrors]
 
 
 def _content_options(
@@ -281,11 +285,10 @@ def _check_with(
     streamed: Sequence[str] | None,
     s3_client: Callable[[], Any] | None,
 ) -> RefCheckResult:
-    from augman import refcheck, refs
+    from augman import refcheck
 
-    mirrors = [m if isinstance(m, refs.Mirror) else refs.Mirror.parse(m) for m in options.mirrors]
     return refcheck.check_refs(
-        uses, s3_client=s3_client, mirrors=mirrors, concurrency=options.concurrency,
+        uses, s3_client=s3_client, mirrors=_mirrors(options.mirrors), concurrency=options.concurrency,
         strategy=choice(RefStrategy, options.strategy, "strategy"), content=content,
         region=options.region, streamed=streamed, progress=options.progress,
         **({"formats": options.formats} if options.formats is not None else {}),
@@ -419,8 +422,7 @@ def stream(
     from augman.streaming import pipe
 
     if resolver is None and mirrors:
-        parsed = [m if isinstance(m, refs.Mirror) else refs.Mirror.parse(m) for m in mirrors]
-        resolver = refs.S3Resolver(parsed, s3_client=s3_client)
+        resolver = refs.S3Resolver(_mirrors(mirrors), s3_client=s3_client)
     return pipe.run(
         manifest, sink, attrs=attrs, wrap=choice(Wrap, wrap, "wrap"),
         value_encoding=choice(ValueEncoding, value_encoding, "value_encoding"), epochs=epochs,
@@ -501,8 +503,7 @@ def preview(
     names = check_attribute_names(attrs) if attrs is not None else None
     plan = make_plan(where=where, head=head, sample=sample, seed=seed)
     if resolver is None:
-        parsed = [m if isinstance(m, refs.Mirror) else refs.Mirror.parse(m) for m in mirrors]
-        resolver = refs.S3Resolver(parsed, s3_client=s3_client)
+        resolver = refs.S3Resolver(_mirrors(mirrors), s3_client=s3_client)
     look = build.Look(thumbnail_size, concurrency, progress)
     return build.run(
         manifest, plan, resolver, attrs=names, limit=limit, look=look, out=out,
