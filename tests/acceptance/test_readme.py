@@ -101,6 +101,15 @@ def _run_serving_fifos(command: str, scratch: Path) -> tuple[int, str]:
     return proc.returncode, (out + err).decode()
 
 
+def _run(command: str, scratch: Path) -> tuple[int, str]:
+    """Run a shell example in ``scratch``: its exit code and its stdout and stderr."""
+    if "--sm-root" in command:
+        return _run_serving_fifos(command, scratch)
+    done = subprocess.run(["bash", "-c", command], cwd=scratch, env=_env(scratch),
+                          capture_output=True, timeout=60)  # fmt: skip
+    return done.returncode, (done.stdout + done.stderr).decode()
+
+
 def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
@@ -116,12 +125,7 @@ def test_the_readme_has_examples_to_run() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.command[:60] for e in EXAMPLES])
 def test_readme_example_runs_as_written(example: Example, scratch: Path) -> None:
     assert not example.command.startswith(SETUP)
-    if "--sm-root" in example.command:
-        code, output = _run_serving_fifos(example.command, scratch)
-    else:
-        done = subprocess.run(["bash", "-c", example.command], cwd=scratch, env=_env(scratch),
-                              capture_output=True, timeout=60)  # fmt: skip
-        code, output = done.returncode, (done.stdout + done.stderr).decode()
+    code, output = _run(example.command, scratch)
     assert "Traceback" not in output and "augman: error" not in output, output
     assert code == (1 if "mistakes" in example.command else 0), output
     actual = _collapsed(output)
@@ -153,11 +157,6 @@ def help_examples() -> list[str]:
 
 @pytest.mark.parametrize("command", help_examples(), ids=lambda c: c[:60])
 def test_help_example_runs_as_written(command: str, scratch: Path) -> None:
-    if "--sm-root" in command:
-        code, output = _run_serving_fifos(command, scratch)
-    else:
-        done = subprocess.run(["bash", "-c", command], cwd=scratch, env=_env(scratch),
-                              capture_output=True, timeout=60)  # fmt: skip
-        code, output = done.returncode, (done.stdout + done.stderr).decode()
+    code, output = _run(command, scratch)
     assert "Traceback" not in output and "augman: error" not in output, output
     assert code == (1 if "mistakes" in command else 0), output
